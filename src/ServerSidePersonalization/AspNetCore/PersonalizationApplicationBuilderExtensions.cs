@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using ServerSidePersonalization.AspNetCore;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Adds the personalization middleware to the pipeline.</summary>
+public static class PersonalizationApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Resolves the visitor and starts fetching declared experiences on every request that reaches it. Place it after
+    /// static files, authentication and cookie policy, and before the endpoints that render experiences.
+    /// </summary>
+    public static IApplicationBuilder UseServerSidePersonalization(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.ApplicationServices.GetService<PersonalizationServices>() is null)
+        {
+            throw new InvalidOperationException(
+                "Call builder.Services.AddServerSidePersonalization() before app.UseServerSidePersonalization().");
+        }
+
+        return app.UseMiddleware<PersonalizationMiddleware>();
+    }
+}

@@ -1,0 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ServerSidePersonalization.AspNetCore;
+
+internal sealed class PersonalizationBuilder(IServiceCollection services) : IPersonalizationBuilder
+{
+    public IServiceCollection Services => services;
+}

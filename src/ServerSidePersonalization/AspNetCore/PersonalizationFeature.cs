@@ -1,0 +1,136 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ServerSidePersonalization.Context;
+using ServerSidePersonalization.Experiences;
+using ServerSidePersonalization.Identity;
+
+namespace ServerSidePersonalization.AspNetCore;
+
+/// <summary>
+/// The per-request state: one fetch task per key (keys started together share a task), bounded by the provider's
+/// request-path budget, and the experiences marked as rendered.
+/// </summary>
+internal sealed class PersonalizationFeature(
+    HttpContext context,
+    VisitorIdentity identity,
+    RequestAttributes attributes,
+    PersonalizationServices services) : IPersonalizationFeature
+{
+    private readonly Dictionary<string, Task<ExperienceFetchResult>> _fetches = new(StringComparer.Ordinal);
+    private List<Experience>? _rendered;
+    private bool _declaredStarted;
+
+    public VisitorIdentity Identity => identity;
+
+    public RequestAttributes Attributes => attributes;
+
+    public IReadOnlyList<Experience> RenderedExperiences => (IReadOnlyList<Experience>?)_rendered ?? [];
+
+    public async ValueTask<Experience?> GetExperienceAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ExperienceKey.Validate(key);
+        Task<ExperienceFetchResult>? fetch;
+        lock (_fetches)
+        {
+            if (!_fetches.TryGetValue(key, out fetch))
+            {
+                // The first undeclared read also takes whatever was declared but not started yet (no endpoint was
+                // known when the middleware ran), so those still travel in one call.
+                var keys = _declaredStarted ? [key] : DeclaredKeys().Append(key);
+                _declaredStarted = true;
+                fetch = StartLocked(keys) ?? _fetches[key];
+            }
+        }
+
+        var result = await fetch.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return result.Experiences.GetValueOrDefault(key);
+    }
+
+    public void Prefetch(params IEnumerable<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        lock (_fetches)
+        {
+            StartLocked(keys.Select(k => ExperienceKey.Validate(k, nameof(keys))));
+        }
+    }
+
+    public void MarkRendered(Experience experience)
+    {
+        ArgumentNullException.ThrowIfNull(experience);
+        lock (_fetches)
+        {
+            _rendered ??= [];
+            foreach (var rendered in _rendered)
+            {
+                if (rendered.Key == experience.Key)
+                {
+                    return;
+                }
+            }
+
+            _rendered.Add(experience);
+        }
+    }
+
+    /// <summary>Starts the keys the endpoint declares; called by the middleware once the endpoint is known.</summary>
+    internal void StartDeclared()
+    {
+        if (context.GetEndpoint() is null)
+        {
+            return;
+        }
+
+        lock (_fetches)
+        {
+            _declaredStarted = true;
+            StartLocked(DeclaredKeys());
+        }
+    }
+
+    private IEnumerable<string> DeclaredKeys() => services.Declared.For(context.GetEndpoint());
+
+    private Task<ExperienceFetchResult>? StartLocked(IEnumerable<string> keys)
+    {
+        List<string>? missing = null;
+        foreach (var key in keys)
+        {
+            if (!_fetches.ContainsKey(key) && (missing is null || !missing.Contains(key, StringComparer.Ordinal)))
+            {
+                (missing ??= []).Add(key);
+            }
+        }
+
+        if (missing is null)
+        {
+            return null;
+        }
+
+        var fetch = FetchWithinBudgetAsync(new ExperienceRequest(identity, missing, attributes));
+        foreach (var key in missing)
+        {
+            _fetches[key] = fetch;
+        }
+
+        return fetch;
+    }
+
+    /// <summary>
+    /// Waits for the source at most the provider's budget. The fetch itself is not cancelled when the page stops
+    /// waiting, so a late answer can still fill a cache; it is bounded by the provider's own HTTP timeout.
+    /// </summary>
+    private async Task<ExperienceFetchResult> FetchWithinBudgetAsync(ExperienceRequest request)
+    {
+        try
+        {
+            return await services.Source.GetAsync(request, CancellationToken.None)
+                .WaitAsync(services.Provider.Budget, services.Time)
+                .ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.BudgetExceeded(services.Logger, services.Provider.Provider.Name, services.Provider.Budget.TotalMilliseconds, request.Keys.Count);
+            return ExperienceFetchResult.Failed(request.Keys);
+        }
+    }
+}

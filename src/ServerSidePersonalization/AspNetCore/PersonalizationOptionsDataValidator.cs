@@ -1,0 +1,7 @@
+using Microsoft.Extensions.Options;
+
+namespace ServerSidePersonalization.AspNetCore;
+
+/// <summary>The DataAnnotations ranges on the options classes, checked without reflection.</summary>
+[OptionsValidator]
+internal sealed partial class PersonalizationOptionsDataValidator : IValidateOptions<PersonalizationOptions>;

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServerSidePersonalization;
+using ServerSidePersonalization.AspNetCore;
+using ServerSidePersonalization.Context;
+using ServerSidePersonalization.Experiences;
+using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Vendors.DynamicYield;
+using ServerSidePersonalization.Vendors.Local;
+using ServerSidePersonalization.Vendors.MoEngage;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers server-side personalization.</summary>
+public static class PersonalizationServiceCollectionExtensions
+{
+    /// <summary>Adds personalization configured from the <c>Personalization</c> configuration section.</summary>
+    public static IPersonalizationBuilder AddServerSidePersonalization(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return AddCore(services, options => options.BindConfiguration(PersonalizationOptions.SectionName));
+    }
+
+    /// <summary>
+    /// Adds personalization configured from the <c>Personalization</c> section, then by <paramref name="configure"/>
+    /// (so code wins over configuration).
+    /// </summary>
+    public static IPersonalizationBuilder AddServerSidePersonalization(this IServiceCollection services, Action<PersonalizationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddCore(services, options => options.BindConfiguration(PersonalizationOptions.SectionName).Configure(configure));
+    }
+
+    /// <summary>Adds personalization configured from <paramref name="configuration"/> (a section shaped like <c>Personalization</c>).</summary>
+    public static IPersonalizationBuilder AddServerSidePersonalization(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddCore(services, options => options.Bind(configuration));
+    }
+
+    private static PersonalizationBuilder AddCore(IServiceCollection services, Action<OptionsBuilder<PersonalizationOptions>> configure)
+    {
+        var builder = new PersonalizationBuilder(services);
+        configure(services.AddOptions<PersonalizationOptions>());
+        if (services.Any(d => d.ServiceType == typeof(PersonalizationServices)))
+        {
+            return builder;
+        }
+
+        services.AddOptionsWithValidateOnStart<PersonalizationOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PersonalizationOptions>, PersonalizationOptionsDataValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PersonalizationOptions>, PersonalizationOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        AddIdentity(services);
+        services.TryAddSingleton<RequestAttributeResolver>();
+        services.AddLocalProvider();
+        services.AddMoEngage();
+        services.TryAddSingleton(SelectProvider);
+        services.TryAddSingleton<IExperienceSource>(sp => new ProviderExperienceSource(
+            sp.GetRequiredService<SelectedProvider>().Provider, sp.GetRequiredService<ILogger<ProviderExperienceSource>>()));
+
+        services.TryAddSingleton<DeclaredExperiences>();
+        services.TryAddSingleton<PersonalizationServices>();
+        services.AddHostedService<PersonalizationStartup>();
+        return builder;
+    }
+
+    private static void AddIdentity(IServiceCollection services)
+    {
+        services.AddSingleton<IIdentitySource>(sp => new ClaimsIdentitySource(Options(sp).Identity.EffectiveCustomerIdClaims));
+        services.AddSingleton<IIdentitySource>(sp => new HeaderIdentitySource(Options(sp).Identity.CustomerIdHeader));
+        services.AddSingleton<IIdentitySource>(sp => new CookieIdentitySource(IdentitySources.VisitorCookie, [Options(sp).Identity.VisitorCookie]));
+        services.AddSingleton(MoEngageIdentity.CreateSource());
+        services.AddSingleton(DynamicYieldIdentity.CreateSource());
+        services.TryAddSingleton<IdentityResolver>();
+    }
+
+    private static SelectedProvider SelectProvider(IServiceProvider services)
+    {
+        var options = Options(services);
+        return options.Provider switch
+        {
+            PersonalizationProvider.Local => new SelectedProvider(services.GetRequiredService<LocalExperienceProvider>(), LocalProviderRegistration.Budget),
+            PersonalizationProvider.MoEngage => new SelectedProvider(services.GetRequiredService<MoEngageExperienceProvider>(), options.MoEngage.Timeout),
+            _ => throw new InvalidOperationException($"Personalization:Provider {options.Provider} is not available in this version."),
+        };
+    }
+
+    private static PersonalizationOptions Options(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<PersonalizationOptions>>().Value;
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+using ServerSidePersonalization.Context;
+using ServerSidePersonalization.Experiences;
+using ServerSidePersonalization.Identity;
+
+namespace ServerSidePersonalization.AspNetCore;
+
+/// <summary>The singletons every request's feature needs, gathered once.</summary>
+internal sealed class PersonalizationServices(
+    IdentityResolver identity,
+    RequestAttributeResolver attributes,
+    IExperienceSource source,
+    SelectedProvider provider,
+    DeclaredExperiences declared,
+    TimeProvider time,
+    ILogger<PersonalizationFeature> logger)
+{
+    public IdentityResolver Identity => identity;
+
+    public RequestAttributeResolver Attributes => attributes;
+
+    public IExperienceSource Source => source;
+
+    public SelectedProvider Provider => provider;
+
+    public DeclaredExperiences Declared => declared;
+
+    public TimeProvider Time => time;
+
+    public ILogger Logger => logger;
+}

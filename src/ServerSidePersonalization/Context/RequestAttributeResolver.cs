@@ -1,0 +1,65 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace ServerSidePersonalization.Context;
+
+/// <summary>Builds the in-session attributes of a request from the connection, the headers and the clock.</summary>
+internal sealed class RequestAttributeResolver
+{
+    private readonly RequestContextOptions _options;
+    private readonly AttributeSource[] _custom;
+    private readonly TimeProvider _time;
+
+    public RequestAttributeResolver(IOptions<PersonalizationOptions> options, TimeProvider time)
+    {
+        _options = options.Value.Context;
+        _time = time;
+        _custom = [.. _options.Attributes.Select(a => AttributeSource.TryParse(a.Key, a.Value, out var source)
+            ? source
+            : throw new InvalidOperationException($"Personalization:Context:Attributes:{a.Key} is not of the form kind:name."))];
+    }
+
+    public RequestAttributes Resolve(HttpContext context)
+    {
+        var now = _time.GetUtcNow();
+        Dictionary<string, string>? custom = null;
+        foreach (var source in _custom)
+        {
+            if (Clean(source.Read(context)) is { } value)
+            {
+                custom ??= new Dictionary<string, string>(_custom.Length, StringComparer.Ordinal);
+                custom[source.Attribute] = value;
+            }
+        }
+
+        return new RequestAttributes(
+            now,
+            _options.IncludeDayOfWeek ? now.DayOfWeek : null,
+            _options.IncludeTimeOfDay ? now.Hour : null,
+            _options.IncludeIpAddress ? FormatAddress(context.Connection.RemoteIpAddress) : null,
+            _options.IncludeUserAgent ? Clean(context.Request.Headers.UserAgent.ToString()) : null,
+            custom);
+    }
+
+    private static string? FormatAddress(IPAddress? address) =>
+        address is null ? null : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+
+    /// <summary>Drops control characters and cuts to the configured length; an empty result is no value.</summary>
+    private string? Clean(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var clean = value.Length > _options.MaxValueLength ? value[.._options.MaxValueLength] : value;
+        if (clean.AsSpan().ContainsAnyInRange('\0', '\u001f') || clean.Contains('\u007f', StringComparison.Ordinal))
+        {
+            clean = string.Concat(clean.Where(c => !char.IsControl(c)));
+        }
+
+        clean = clean.Trim();
+        return clean.Length == 0 ? null : clean;
+    }
+}

@@ -1,0 +1,29 @@
+namespace ServerSidePersonalization.Experiences;
+
+/// <summary>
+/// A provider's answer. A key can be found, failed (the provider could not answer for it: an error, a timeout), or
+/// neither: the provider answered that the visitor has no such experience.
+/// </summary>
+public sealed class ExperienceFetchResult
+{
+    private static readonly IReadOnlyDictionary<string, Experience> NoExperiences = new Dictionary<string, Experience>(0);
+
+    /// <summary>Creates a result.</summary>
+    public ExperienceFetchResult(IReadOnlyDictionary<string, Experience>? experiences, IReadOnlyCollection<string>? failedKeys = null)
+    {
+        Experiences = experiences ?? NoExperiences;
+        FailedKeys = failedKeys ?? [];
+    }
+
+    /// <summary>An answer with no experiences and no failures.</summary>
+    public static ExperienceFetchResult Empty { get; } = new(null);
+
+    /// <summary>The experiences found, by key.</summary>
+    public IReadOnlyDictionary<string, Experience> Experiences { get; }
+
+    /// <summary>The keys the provider could not answer for.</summary>
+    public IReadOnlyCollection<string> FailedKeys { get; }
+
+    /// <summary>A result in which every key failed.</summary>
+    public static ExperienceFetchResult Failed(IReadOnlyCollection<string> keys) => new(null, keys);
+}

@@ -1,0 +1,28 @@
+using ServerSidePersonalization.Context;
+using ServerSidePersonalization.Identity;
+
+namespace ServerSidePersonalization.Experiences;
+
+/// <summary>What a provider is asked: which experiences, for whom, in which context.</summary>
+public sealed class ExperienceRequest
+{
+    /// <summary>Creates a request.</summary>
+    public ExperienceRequest(VisitorIdentity identity, IReadOnlyList<string> keys, RequestAttributes attributes)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(attributes);
+        Identity = identity;
+        Keys = keys;
+        Attributes = attributes;
+    }
+
+    /// <summary>The visitor.</summary>
+    public VisitorIdentity Identity { get; }
+
+    /// <summary>The experience keys wanted; distinct.</summary>
+    public IReadOnlyList<string> Keys { get; }
+
+    /// <summary>The in-session attributes.</summary>
+    public RequestAttributes Attributes { get; }
+}

@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ServerSidePersonalization.Identity;
+
+/// <summary>Resolves the identity of a request once, issuing a visitor cookie to a visitor who has no id.</summary>
+internal sealed class IdentityResolver
+{
+    private readonly IIdentitySource[] _sources;
+    private readonly IdentifierValidator _validator;
+    private readonly VisitorIdentityOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IdentityResolver> _logger;
+
+    public IdentityResolver(
+        IOptions<PersonalizationOptions> options,
+        IEnumerable<IIdentitySource> sources,
+        TimeProvider time,
+        ILogger<IdentityResolver> logger)
+    {
+        _options = options.Value.Identity;
+        _time = time;
+        _logger = logger;
+        _validator = new IdentifierValidator(_options.MaxIdLength, _options.HashEmailCustomerIds);
+        var byName = sources.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
+        _sources = [.. _options.EffectiveOrder.Select(n => byName.TryGetValue(n, out var s)
+            ? s
+            : throw new InvalidOperationException($"Unknown identity source '{n}' in Personalization:Identity:Order."))];
+    }
+
+    public VisitorIdentity Resolve(HttpContext context)
+    {
+        var collector = new IdentityCollector(_validator);
+        foreach (var source in _sources)
+        {
+            source.Read(context, collector);
+        }
+
+        if (collector.Rejected > 0)
+        {
+            Log.IdsRejected(_logger, collector.Rejected);
+        }
+
+        var visitorId = collector.VisitorId;
+        var identifiers = collector.Identifiers;
+        var isNew = false;
+        if (visitorId is null && _options.IssueVisitorCookie)
+        {
+            if (CanIssueCookie(context))
+            {
+                visitorId = IssueVisitorCookie(context);
+                isNew = true;
+                identifiers = new Dictionary<string, string>(identifiers ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+                {
+                    [_options.VisitorCookie] = visitorId,
+                };
+            }
+            else
+            {
+                Log.VisitorCookieWithheld(_logger);
+            }
+        }
+
+        return new VisitorIdentity(collector.CustomerId, visitorId, collector.SessionId, isNew, identifiers);
+    }
+
+    private static bool CanIssueCookie(HttpContext context) =>
+        !context.Response.HasStarted && context.Features.Get<ITrackingConsentFeature>()?.CanTrack != false;
+
+    private string IssueVisitorCookie(HttpContext context)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        var id = Convert.ToHexStringLower(bytes);
+        context.Response.Cookies.Append(_options.VisitorCookie, id, new CookieOptions
+        {
+            HttpOnly = true,
+            Secure = context.Request.IsHttps,
+            SameSite = SameSiteMode.Lax,
+            Path = "/",
+            MaxAge = _options.VisitorCookieLifetime,
+            Expires = _time.GetUtcNow().Add(_options.VisitorCookieLifetime),
+            IsEssential = false,
+        });
+        return id;
+    }
+}

@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Context;
+using ServerSidePersonalization.Diagnostics;
+using ServerSidePersonalization.Experiences;
+using ServerSidePersonalization.Http;
+
+namespace ServerSidePersonalization.Vendors.MoEngage;
+
+/// <summary>
+/// Fetches experiences from <c>POST {base}/v1/experiences/fetch</c>, at most 25 keys per call (more keys are split
+/// over concurrent calls). Every vendor problem becomes failed keys and a throttled log line, never an exception.
+/// </summary>
+internal sealed class MoEngageExperienceProvider : IExperienceProvider
+{
+    public const int MaxKeysPerCall = 25;
+    private const string FetchPath = "v1/experiences/fetch";
+
+    private readonly IHttpClientFactory _httpClients;
+    private readonly MoEngageConnection _connection;
+    private readonly MoEngageOptions _options;
+    private readonly ILogger<MoEngageExperienceProvider> _logger;
+    private readonly LogThrottle _configurationErrors;
+    private readonly LogThrottle _transientErrors;
+
+    public MoEngageExperienceProvider(
+        IHttpClientFactory httpClients,
+        IOptions<PersonalizationOptions> options,
+        TimeProvider time,
+        ILogger<MoEngageExperienceProvider> logger)
+    {
+        _httpClients = httpClients;
+        _options = options.Value.MoEngage;
+        _connection = new MoEngageConnection(_options);
+        _logger = logger;
+        _configurationErrors = new LogThrottle(time, TimeSpan.FromMinutes(1));
+        _transientErrors = new LogThrottle(time, TimeSpan.FromSeconds(10));
+    }
+
+    public string Name => "MoEngage";
+
+    public async ValueTask<ExperienceFetchResult> FetchAsync(ExperienceRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Keys.Count <= MaxKeysPerCall)
+        {
+            return await FetchChunkAsync(request, request.Keys, cancellationToken).ConfigureAwait(false);
+        }
+
+        var chunks = request.Keys.Chunk(MaxKeysPerCall).Select(keys => FetchChunkAsync(request, keys, cancellationToken));
+        var results = await Task.WhenAll(chunks).ConfigureAwait(false);
+        var experiences = new Dictionary<string, Experience>(StringComparer.Ordinal);
+        var failed = new List<string>();
+        foreach (var result in results)
+        {
+            foreach (var (key, experience) in result.Experiences)
+            {
+                experiences[key] = experience;
+            }
+
+            failed.AddRange(result.FailedKeys);
+        }
+
+        return new ExperienceFetchResult(experiences, failed);
+    }
+
+    private async Task<ExperienceFetchResult> FetchChunkAsync(ExperienceRequest request, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var body = BoundedJson.Content(CreateBody(request, keys), MoEngageJsonContext.Default.MoEngageFetchRequest);
+        using var message = _connection.CreateRequest(FetchPath, body);
+        var client = _httpClients.CreateClient(MoEngageConnection.HttpClientName);
+        try
+        {
+            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                await ReportErrorAsync(response, cancellationToken).ConfigureAwait(false);
+                return ExperienceFetchResult.Failed(keys);
+            }
+
+            var answer = await BoundedJson.ReadAsync(
+                response.Content, MoEngageJsonContext.Default.MoEngageFetchResponse, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+            return new ExperienceFetchResult(ToExperiences(answer, keys));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            LogTransient("timeout", null);
+        }
+        catch (HttpRequestException ex)
+        {
+            LogTransient("network error", ex.HttpRequestError.ToString());
+        }
+        catch (ResponseTooLargeException)
+        {
+            LogTransient("answer over the size cap", _options.MaxResponseBytes.ToString(CultureInfo.InvariantCulture));
+        }
+        catch (JsonException ex)
+        {
+            LogTransient("malformed JSON", ex.Path);
+        }
+
+        return ExperienceFetchResult.Failed(keys);
+    }
+
+    private static MoEngageFetchRequest CreateBody(ExperienceRequest request, IReadOnlyList<string> keys)
+    {
+        var identity = request.Identity;
+        var deviceId = identity.Identifiers.GetValueOrDefault(MoEngageIdentity.DeviceIdCookie);
+        return new MoEngageFetchRequest
+        {
+            CustomerId = identity.CustomerId ?? identity.VisitorId ?? deviceId,
+            VisitorId = deviceId ?? identity.VisitorId,
+            ExperienceKey = keys,
+            Attributes = CreateAttributes(request.Attributes),
+        };
+    }
+
+    private static Dictionary<string, object>? CreateAttributes(RequestAttributes attributes)
+    {
+        var result = new Dictionary<string, object>(4 + attributes.Custom.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in attributes.Custom)
+        {
+            result[name] = value;
+        }
+
+        // The standard attributes come last so a custom attribute cannot override them.
+        if (attributes.DayOfWeek is { } day)
+        {
+            result["DAY_OF_THE_WEEK"] = day.ToString();
+        }
+
+        if (attributes.HourOfDay is { } hour)
+        {
+            result["TIME_OF_THE_DAY"] = hour.ToString("00", CultureInfo.InvariantCulture);
+        }
+
+        if (attributes.IpAddress is { } ip)
+        {
+            result["USER_IP_ADDRESS"] = ip;
+        }
+
+        if (attributes.UserAgent is { } userAgent)
+        {
+            result["USER_AGENT"] = userAgent;
+        }
+
+        return result.Count == 0 ? null : result;
+    }
+
+    private static Dictionary<string, Experience> ToExperiences(MoEngageFetchResponse? answer, IReadOnlyList<string> keys)
+    {
+        var experiences = new Dictionary<string, Experience>(StringComparer.Ordinal);
+        if (answer?.Experiences is not { } found)
+        {
+            return experiences;
+        }
+
+        foreach (var key in keys)
+        {
+            if (found.GetValueOrDefault(key) is not { } experience)
+            {
+                continue;
+            }
+
+            var payload = new Dictionary<string, ExperienceValue>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (field, value) in experience.Payload ?? [])
+            {
+                if (value is not null)
+                {
+                    payload[field] = new ExperienceValue(value.Value, ExperienceValue.ParseDataType(value.DataType, value.Value));
+                }
+            }
+
+            var context = experience.ExperienceContext;
+            var variation = context.ValueKind == JsonValueKind.Object && context.TryGetProperty("moe_variation_id", out var v)
+                ? (v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText())
+                : null;
+            experiences[key] = new Experience(key, payload, new ExperienceAttribution(MoEngageIdentity.Vendor, context, variation));
+        }
+
+        return experiences;
+    }
+
+    private async Task ReportErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        if (status is 400 or 401 or 403)
+        {
+            if (_configurationErrors.ShouldLog(out var suppressed))
+            {
+                var title = await ReadErrorTitleAsync(response, cancellationToken).ConfigureAwait(false);
+                Log.ConfigurationError(_logger, status, title, suppressed);
+            }
+
+            return;
+        }
+
+        var detail = status == 429 && response.Headers.TryGetValues("x-ratelimit-reset", out var reset) ? $"rate limited, reset {reset.First()}" : null;
+        LogTransient($"HTTP {status}", detail);
+    }
+
+    private static async Task<string?> ReadErrorTitleAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var error = await BoundedJson.ReadAsync(response.Content, MoEngageJsonContext.Default.MoEngageError, 16 * 1024, cancellationToken)
+                .ConfigureAwait(false);
+            return error?.Title is { } title && title.Length > 200 ? title[..200] : error?.Title;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private void LogTransient(string problem, string? detail)
+    {
+        if (_transientErrors.ShouldLog(out var suppressed))
+        {
+            Log.FetchFailed(_logger, problem, detail, suppressed);
+        }
+    }
+}

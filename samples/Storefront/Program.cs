@@ -1,0 +1,30 @@
+using Storefront;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddRazorPages();
+builder.Services.AddServerSidePersonalization();
+
+var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error");
+}
+
+app.UseStaticFiles();
+app.UseServerSidePersonalization();
+
+app.MapRazorPages();
+
+// A minimal API that renders an experience as JSON, for client code that wants the same variation.
+app.MapGet("/api/hero", async (HttpContext context) =>
+    await context.GetPersonalization().GetExperienceAsync("home-hero") is { } hero
+        ? Results.Ok(new HeroDto(hero.GetString("Title"), hero.GetString("CtaUrl"), hero.Attribution.VariationId))
+        : Results.NoContent())
+    .WithExperiences("home-hero");
+
+app.Run();
+
+/// <summary>The sample's entry point, visible to the tests.</summary>
+public partial class Program;

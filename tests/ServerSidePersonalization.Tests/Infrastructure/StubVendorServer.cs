@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ServerSidePersonalization.Tests.Infrastructure;
+
+/// <summary>
+/// A vendor stand-in: real Kestrel on a free loopback port that records every request and answers as the test says,
+/// so the library's real HTTP client and JSON run end to end.
+/// </summary>
+internal sealed class StubVendorServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private StubVendorServer(WebApplication app) => _app = app;
+
+    public Uri Url { get; private set; } = null!;
+
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>How the stub answers; by default 200 with no experiences.</summary>
+    public Func<RecordedRequest, StubResponse> Respond { get; set; } = _ => StubResponse.Json("""{"experiences":{}}""");
+
+    public static async Task<StubVendorServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var stub = new StubVendorServer(app);
+        app.Run(stub.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        stub.Url = new Uri(address);
+        return stub;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var recorded = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, headers, body.ToArray());
+        Requests.Enqueue(recorded);
+
+        var response = Respond(recorded);
+        if (response.Delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(response.Delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        context.Response.StatusCode = response.Status;
+        foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        if (response.Writer is not null)
+        {
+            await response.Writer(context.Response);
+        }
+        else if (response.Body is not null)
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(response.Body, context.RequestAborted);
+        }
+    }
+}
+
+/// <summary>One request the stub received.</summary>
+internal sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+{
+    public string Text => Encoding.UTF8.GetString(Body);
+
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+
+    public string? Header(string name) => Headers.GetValueOrDefault(name);
+}
+
+/// <summary>What the stub answers.</summary>
+internal sealed record StubResponse(int Status, string? Body = null, TimeSpan Delay = default, IReadOnlyDictionary<string, string>? Headers = null, Func<HttpResponse, Task>? Writer = null)
+{
+    public static StubResponse Json(string body, int status = 200) => new(status, body);
+}

@@ -1,0 +1,131 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ServerSidePersonalization.Tests.Infrastructure;
+
+/// <summary>
+/// A real ASP.NET Core app on the test server: configuration from a dictionary, the Razor Pages compiled into this
+/// test assembly, <c>UseServerSidePersonalization()</c>, and hooks for the pipeline and endpoints.
+/// </summary>
+internal sealed class TestApp : IAsyncDisposable
+{
+    private static readonly Lazy<string> EmptyContentRoot = new(() => Directory.CreateTempSubdirectory("ssp-content-root-").FullName);
+
+    private TestApp(WebApplication app, LogCollector logs)
+    {
+        App = app;
+        Logs = logs;
+        Client = app.GetTestClient();
+    }
+
+    public WebApplication App { get; }
+
+    public HttpClient Client { get; }
+
+    public LogCollector Logs { get; }
+
+    public TestServer Server => App.GetTestServer();
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<TestApp> StartAsync(
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null,
+        Action<WebApplication>? beforePersonalization = null,
+        Action<WebApplication>? endpoints = null,
+        TimeProvider? time = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = Environments.Development,
+            ApplicationName = typeof(TestApp).Assembly.GetName().Name,
+            ContentRootPath = EmptyContentRoot.Value,
+        });
+        builder.WebHost.UseTestServer();
+
+        // Only what the test says: no appsettings.json (the sample's is copied next to the tests), no environment.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        var logs = new LogCollector();
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        // The sample is referenced (for its own tests); keep its pages and layout out of these apps.
+        builder.Services.AddRazorPages().ConfigureApplicationPartManager(parts =>
+        {
+            foreach (var part in parts.ApplicationParts.Where(p => p.Name == "Storefront").ToList())
+            {
+                parts.ApplicationParts.Remove(part);
+            }
+        });
+        builder.Services.AddServerSidePersonalization();
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
+        services?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        beforePersonalization?.Invoke(app);
+        app.UseServerSidePersonalization();
+        app.MapRazorPages();
+        app.MapGet("/identity", (HttpContext context) =>
+        {
+            var identity = context.GetPersonalization().Identity;
+            return Results.Json(new IdentityDto(identity.CustomerId, identity.VisitorId, identity.SessionId, identity.IsNewVisitor, identity.Identifiers.ToDictionary()));
+        });
+        endpoints?.Invoke(app);
+        await app.StartAsync();
+        return new TestApp(app, logs);
+    }
+
+    /// <summary>GETs <paramref name="path"/> with the given cookies.</summary>
+    public Task<HttpResponseMessage> GetAsync(string path, params (string Name, string Value)[] cookies)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (cookies.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", cookies.Select(c => $"{c.Name}={c.Value}")));
+        }
+
+        return Client.SendAsync(request);
+    }
+
+    public async Task<string> GetPageAsync(string path, params (string Name, string Value)[] cookies)
+    {
+        using var response = await GetAsync(path, cookies);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Sends a request built directly on the server's HttpContext, for values no HttpClient would send.</summary>
+    public Task<HttpContext> SendRawAsync(Action<HttpContext> configure) => Server.SendAsync(configure);
+
+    public static async Task<IdentityDto> ReadIdentityAsync(HttpContext context)
+    {
+        context.Response.Body.Position = 0;
+        return (await JsonSerializer.DeserializeAsync<IdentityDto>(context.Response.Body, JsonSerializerOptions.Web))!;
+    }
+
+    public async Task<IdentityDto> GetIdentityAsync(params (string Name, string Value)[] cookies)
+    {
+        using var response = await GetAsync("/identity", cookies);
+        return (await response.Content.ReadFromJsonAsync<IdentityDto>())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+internal sealed record IdentityDto(string? CustomerId, string? VisitorId, string? SessionId, bool IsNewVisitor, Dictionary<string, string> Identifiers);

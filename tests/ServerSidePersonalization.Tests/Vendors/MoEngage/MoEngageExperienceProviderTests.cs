@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection;
+using ServerSidePersonalization.Tests.Infrastructure;
+
+namespace ServerSidePersonalization.Tests.Vendors.MoEngage;
+
+/// <summary>
+/// The MoEngage provider end to end: a real app on the test server, the real HTTP client and JSON, and a stub MoEngage
+/// on loopback Kestrel. Not run in parallel with other tests because one test measures the page's latency.
+/// </summary>
+[Collection(nameof(TimingSensitive))]
+public sealed class MoEngageExperienceProviderTests : IAsyncLifetime
+{
+    private StubVendorServer _stub = null!;
+
+    public async Task InitializeAsync() => _stub = await StubVendorServer.StartAsync();
+
+    public async Task DisposeAsync() => await _stub.DisposeAsync();
+
+    [Fact]
+    public async Task Fetch_AnonymousVisitor_SendsTheDocumentedRequest()
+    {
+        _stub.Respond = MoEngageStub.Answer();
+        var wednesdayMorning = new DateTimeOffset(2026, 11, 18, 7, 30, 0, TimeSpan.Zero);
+        await using var app = await StartAppAsync(new TestTimeProvider(wednesdayMorning), ("Personalization:Context:Attributes:utm_source", "query:utm_source"));
+
+        var request = new HttpRequestMessage(HttpMethod.Get, "/Tags/Hero?utm_source=newsletter");
+        request.Headers.Add("Cookie", "ssp_vid=visitor-1; moe_uuid=device-9");
+        request.Headers.Add("User-Agent", "TestBrowser/1.0");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        using var response = await app.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = Assert.Single(_stub.Requests);
+        Assert.Equal("POST", sent.Method);
+        Assert.Equal("/v1/experiences/fetch", sent.Path);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{MoEngageStub.WorkspaceId}:{MoEngageStub.ApiKey}")), sent.Header("Authorization"));
+        Assert.Equal(MoEngageStub.WorkspaceId, sent.Header("MOE-APPKEY"));
+        Assert.Equal("application/json", sent.Header("Content-Type"));
+
+        var body = sent.Json;
+        Assert.Equal(
+            ["DAY_OF_THE_WEEK", "TIME_OF_THE_DAY", "USER_AGENT", "USER_IP_ADDRESS", "customer_id", "experience_key", "utm_source", "visitor_id"],
+            body.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("visitor-1", body.GetProperty("customer_id").GetString());
+        Assert.Equal("device-9", body.GetProperty("visitor_id").GetString());
+        Assert.Equal(["hero"], MoEngageStub.Keys(sent));
+        Assert.Equal("Wednesday", body.GetProperty("DAY_OF_THE_WEEK").GetString());
+        Assert.Equal("07", body.GetProperty("TIME_OF_THE_DAY").GetString());
+        Assert.Equal("203.0.113.7", body.GetProperty("USER_IP_ADDRESS").GetString());
+        Assert.Equal("TestBrowser/1.0", body.GetProperty("USER_AGENT").GetString());
+        Assert.Equal("newsletter", body.GetProperty("utm_source").GetString());
+
+        Assert.Contains("<h1>Title of hero</h1>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fetch_SignedInCustomer_SendsCustomerIdAndVisitorId()
+    {
+        _stub.Respond = MoEngageStub.Answer();
+        await using var app = await StartAppAsync();
+
+        var request = new HttpRequestMessage(HttpMethod.Get, "/Tags/Hero");
+        request.Headers.Add("Cookie", "ssp_vid=visitor-1");
+        request.Headers.Add(TestUser.HeaderPrefix + "nameid", "customer-42");
+        using var response = await app.Client.SendAsync(request);
+
+        var body = Assert.Single(_stub.Requests).Json;
+        Assert.Equal("customer-42", body.GetProperty("customer_id").GetString());
+        Assert.Equal("visitor-1", body.GetProperty("visitor_id").GetString());
+    }
+
+    public static TheoryData<string> FailingAnswers => ["400", "401", "403", "429", "500", "503", "malformed", "truncated", "wrong-shape", "10MB-chunked", "10MB-length"];
+
+    [Theory]
+    [MemberData(nameof(FailingAnswers))]
+    public async Task Fetch_VendorFails_PageRendersFallbackWith200(string answer)
+    {
+        _stub.Respond = answer switch
+        {
+            "malformed" => _ => StubResponse.Json("""{"experiences": {"hero": {"payload": {"Title": {"value": "x",}"""),
+            "truncated" => _ => StubResponse.Json("""{"experiences": {"hero": """),
+            "wrong-shape" => _ => StubResponse.Json("""{"experiences": ["hero"]}"""),
+            "10MB-chunked" => _ => new StubResponse(200, Writer: response => WriteLargeAsync(response, setLength: false)),
+            "10MB-length" => _ => new StubResponse(200, Writer: response => WriteLargeAsync(response, setLength: true)),
+            _ => _ => StubResponse.Json("""{"title":"Bad","description":"nope"}""", int.Parse(answer, System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        await using var app = await StartAppAsync();
+
+        var page = await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+
+        Assert.Contains("<h1>Fallback hero</h1>", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"standalone-fallback\"", page, StringComparison.Ordinal);
+        Assert.Single(_stub.Requests);
+        Assert.DoesNotContain(MoEngageStub.ApiKey, app.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fetch_KeyAbsentFromAnswer_RendersFallbackWithoutLoggingAnError()
+    {
+        _stub.Respond = MoEngageStub.Answer(has: _ => false);
+        await using var app = await StartAppAsync();
+
+        var page = await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+
+        Assert.Contains("<h1>Fallback hero</h1>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task Fetch_VendorHangs_PageAnswersWithinBudgetPlus100Ms()
+    {
+        await using var app = await StartAppAsync();
+
+        // Warm up: JIT, Razor and the connection pool, with an answer that arrives.
+        _stub.Respond = MoEngageStub.Answer();
+        Assert.Contains("Title of hero", await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "warm-up")), StringComparison.Ordinal);
+
+        _stub.Respond = _ => new StubResponse(200, """{"experiences":{}}""", Delay: TimeSpan.FromSeconds(2));
+        var stopwatch = Stopwatch.StartNew();
+        var page = await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        stopwatch.Stop();
+
+        Assert.Contains("<h1>Fallback hero</h1>", page, StringComparison.Ordinal);
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300 + 100));
+        Assert.Single(app.Logs.Named("BudgetExceeded"));
+    }
+
+    [Fact]
+    public async Task Fetch_Unauthorized_LogsOneConfigurationErrorAMinuteWithoutTheKey()
+    {
+        _stub.Respond = _ => StubResponse.Json("""{"title":"Authorization Failed","description":"bad key"}""", 401);
+        var time = new TestTimeProvider();
+        await using var app = await StartAppAsync(time);
+
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-2"));
+        var first = Assert.Single(app.Logs.Named("MoEngageConfigurationError"));
+        time.Advance(TimeSpan.FromMinutes(1));
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-3"));
+
+        Assert.Equal(3, _stub.Requests.Count);
+        Assert.Contains("401", first.Message, StringComparison.Ordinal);
+        Assert.Contains("Authorization Failed", first.Message, StringComparison.Ordinal);
+        var errors = app.Logs.Named("MoEngageConfigurationError");
+        Assert.Equal(2, errors.Count);
+        Assert.Contains("1 similar", errors[1].Message, StringComparison.Ordinal);
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{MoEngageStub.WorkspaceId}:{MoEngageStub.ApiKey}"));
+        Assert.DoesNotContain(MoEngageStub.ApiKey, app.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(basic, app.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fetch_ThirtyDeclaredKeys_TwoCallsOf25And5()
+    {
+        _stub.Respond = MoEngageStub.Answer();
+        var keys = Enumerable.Range(0, 30).Select(i => $"key-{i:00}").ToArray();
+        await using var app = await StartAppAsync(
+            null, [.. keys.Select((k, i) => ($"Personalization:Experiences:{i}", (string?)k))]);
+
+        var page = await app.GetPageAsync("/Tags/Many", ("ssp_vid", "visitor-1"));
+
+        var calls = _stub.Requests.Select(MoEngageStub.Keys).OrderByDescending(k => k.Count).ToList();
+        Assert.Equal([25, 5], calls.Select(c => c.Count));
+        Assert.Equal(keys, calls.SelectMany(c => c).Order(StringComparer.Ordinal));
+        Assert.Equal(30, CountOccurrences(page, "class=\"found\""));
+        Assert.Equal(0, CountOccurrences(page, "class=\"fallback\""));
+    }
+
+    [Fact]
+    public async Task Fetch_OneOfTwoChunksFails_KeysOfTheOtherStillRender()
+    {
+        _stub.Respond = request => MoEngageStub.Keys(request).Count == 25
+            ? StubResponse.Json("{}", 500)
+            : MoEngageStub.Answer()(request);
+        var keys = Enumerable.Range(0, 30).Select(i => $"key-{i:00}").ToArray();
+        await using var app = await StartAppAsync(
+            null, [.. keys.Select((k, i) => ($"Personalization:Experiences:{i}", (string?)k))]);
+
+        var page = await app.GetPageAsync("/Tags/Many", ("ssp_vid", "visitor-1"));
+
+        Assert.Equal(5, CountOccurrences(page, "class=\"found\""));
+        Assert.Equal(25, CountOccurrences(page, "class=\"fallback\""));
+    }
+
+    [Fact]
+    public async Task Fetch_DataCenter_ResolvesTheDocumentedHost()
+    {
+        var options = new ServerSidePersonalization.Vendors.MoEngage.MoEngageOptions { DataCenter = "03" };
+        Assert.Equal(new Uri("https://sdk-03.moengage.com/"), options.ResolveBaseUrl());
+        options.BaseUrl = "http://127.0.0.1:9/proxy";
+        Assert.Equal(new Uri("http://127.0.0.1:9/proxy/v1/experiences/fetch"), new Uri(options.ResolveBaseUrl(), "v1/experiences/fetch"));
+    }
+
+    private Task<TestApp> StartAppAsync(TimeProvider? time = null, params (string Key, string? Value)[] extra) =>
+        TestApp.StartAsync(
+            MoEngageStub.Settings(_stub, extra),
+            services: services => services.Configure<ForwardedHeadersOptions>(o =>
+            {
+                o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+                o.KnownIPNetworks.Clear();
+                o.KnownProxies.Clear();
+            }),
+            beforePersonalization: app =>
+            {
+                app.UseForwardedHeaders();
+                app.UseTestUser();
+            },
+            time: time);
+
+    private static async Task WriteLargeAsync(Microsoft.AspNetCore.Http.HttpResponse response, bool setLength)
+    {
+        const int size = 10 * 1024 * 1024;
+        var prefix = Encoding.UTF8.GetBytes("""{"experiences":{"hero":{"payload":{"Title":{"value":" """);
+        var suffix = Encoding.UTF8.GetBytes("\",\"data_type\":\"string\"}}}}}");
+        if (setLength)
+        {
+            response.ContentLength = size;
+        }
+
+        response.ContentType = "application/json";
+        try
+        {
+            await response.Body.WriteAsync(prefix);
+            var chunk = Encoding.UTF8.GetBytes(new string('a', 64 * 1024));
+            for (var written = prefix.Length; written < size - suffix.Length - chunk.Length; written += chunk.Length)
+            {
+                await response.Body.WriteAsync(chunk);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The client stopped reading at its cap: that is the point.
+        }
+    }
+
+    private static int CountOccurrences(string text, string value) =>
+        (text.Length - text.Replace(value, string.Empty, StringComparison.Ordinal).Length) / value.Length;
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ServerSidePersonalization.Tests.Infrastructure;
+
+namespace ServerSidePersonalization.Tests.Vendors.MoEngage;
+
+/// <summary>Settings and answers for tests that point the library at a stub MoEngage.</summary>
+internal static class MoEngageStub
+{
+    public const string WorkspaceId = "WS4TESTS";
+    public const string ApiKey = "k3y-that-must-never-be-logged";
+
+    public static Dictionary<string, string?> Settings(StubVendorServer stub, params (string Key, string? Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Personalization:Provider"] = "MoEngage",
+            ["Personalization:MoEngage:BaseUrl"] = stub.Url.ToString(),
+            ["Personalization:MoEngage:WorkspaceId"] = WorkspaceId,
+            ["Personalization:MoEngage:ApiKey"] = ApiKey,
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    /// <summary>The experience_context MoEngage would send for <paramref name="key"/>.</summary>
+    public static JsonObject Context(string key) => new()
+    {
+        ["cid"] = $"65eae5738ea5032b0ef60138_F_T_WP_AB_2_P_0_AU_{key}",
+        ["experience"] = $"Experience {key}",
+        ["moe_locale_id"] = "0",
+        ["moe_variation_id"] = "2",
+        ["audience_name"] = "All Users",
+        ["audience_id"] = "42D",
+        ["type"] = "Web Personalization",
+    };
+
+    /// <summary>Answers every requested key for which <paramref name="has"/> holds, with a Title and a CtaUrl.</summary>
+    public static Func<RecordedRequest, StubResponse> Answer(Func<string, bool>? has = null, Func<string, string>? title = null) => request =>
+    {
+        var experiences = new JsonObject();
+        foreach (var key in request.Json.GetProperty("experience_key").EnumerateArray().Select(k => k.GetString()!))
+        {
+            if (has?.Invoke(key) == false)
+            {
+                continue;
+            }
+
+            experiences[key] = new JsonObject
+            {
+                ["payload"] = new JsonObject
+                {
+                    ["Title"] = new JsonObject { ["value"] = title?.Invoke(key) ?? $"Title of {key}", ["data_type"] = "string" },
+                    ["CtaUrl"] = new JsonObject { ["value"] = $"/landing/{key}", ["data_type"] = "string" },
+                },
+                ["experience_context"] = Context(key),
+            };
+        }
+
+        return StubResponse.Json(new JsonObject { ["experiences"] = experiences }.ToJsonString());
+    };
+
+    public static IReadOnlyList<string> Keys(RecordedRequest request) =>
+        [.. request.Json.GetProperty("experience_key").EnumerateArray().Select(k => k.GetString()!)];
+}

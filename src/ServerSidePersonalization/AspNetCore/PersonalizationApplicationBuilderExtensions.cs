@@ -13,7 +13,9 @@ public static class PersonalizationApplicationBuilderExtensions
     public static IApplicationBuilder UseServerSidePersonalization(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (app.ApplicationServices.GetService<PersonalizationServices>() is null)
+        // Ask whether it is registered without building it: building would validate the options here, before the
+        // host's own start-up validation reports them.
+        if (app.ApplicationServices.GetService<IServiceProviderIsService>()?.IsService(typeof(PersonalizationServices)) != true)
         {
             throw new InvalidOperationException(
                 "Call builder.Services.AddServerSidePersonalization() before app.UseServerSidePersonalization().");

@@ -129,7 +129,11 @@ internal sealed class PersonalizationFeature(
         }
         catch (TimeoutException)
         {
-            Log.BudgetExceeded(services.Logger, services.Provider.Provider.Name, services.Provider.Budget.TotalMilliseconds, request.Keys.Count);
+            if (services.BudgetExceededLog.ShouldLog(out var suppressed))
+            {
+                Log.BudgetExceeded(services.Logger, services.Provider.Provider.Name, services.Provider.Budget.TotalMilliseconds, request.Keys.Count, suppressed);
+            }
+
             return ExperienceFetchResult.Failed(request.Keys);
         }
     }

@@ -20,7 +20,7 @@ public static class PersonalizationServiceCollectionExtensions
     public static IPersonalizationBuilder AddServerSidePersonalization(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        return AddCore(services, options => options.BindConfiguration(PersonalizationOptions.SectionName));
+        return AddCore(services, section: null, configure: null);
     }
 
     /// <summary>
@@ -31,7 +31,7 @@ public static class PersonalizationServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        return AddCore(services, options => options.BindConfiguration(PersonalizationOptions.SectionName).Configure(configure));
+        return AddCore(services, section: null, configure);
     }
 
     /// <summary>Adds personalization configured from <paramref name="configuration"/> (a section shaped like <c>Personalization</c>).</summary>
@@ -39,14 +39,29 @@ public static class PersonalizationServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        return AddCore(services, options => options.Bind(configuration));
+        return AddCore(services, configuration, configure: null);
     }
 
-    private static PersonalizationBuilder AddCore(IServiceCollection services, Action<OptionsBuilder<PersonalizationOptions>> configure)
+    /// <summary>
+    /// Registers everything once. Configuration is bound on the first call only (binding twice would append to every
+    /// list); a later call can still add an <paramref name="configure"/> action.
+    /// </summary>
+    private static PersonalizationBuilder AddCore(IServiceCollection services, IConfiguration? section, Action<PersonalizationOptions>? configure)
     {
         var builder = new PersonalizationBuilder(services);
-        configure(services.AddOptions<PersonalizationOptions>());
-        if (services.Any(d => d.ServiceType == typeof(PersonalizationServices)))
+        var first = !services.Any(d => d.ServiceType == typeof(PersonalizationServices));
+        var options = services.AddOptions<PersonalizationOptions>();
+        if (first)
+        {
+            _ = section is null ? options.BindConfiguration(PersonalizationOptions.SectionName) : options.Bind(section);
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (!first)
         {
             return builder;
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
@@ -28,4 +29,7 @@ internal sealed class PersonalizationServices(
     public TimeProvider Time => time;
 
     public ILogger Logger => logger;
+
+    /// <summary>Budget overruns come in floods when a vendor hangs; one line per 10 seconds says enough.</summary>
+    public LogThrottle BudgetExceededLog { get; } = new(time, TimeSpan.FromSeconds(10));
 }

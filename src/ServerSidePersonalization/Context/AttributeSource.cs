@@ -9,7 +9,7 @@ internal readonly record struct AttributeSource(string Attribute, AttributeSourc
     {
         source = default;
         var colon = spec?.IndexOf(':', StringComparison.Ordinal) ?? -1;
-        if (spec is null || colon <= 0 || colon == spec.Length - 1)
+        if (spec is null || colon <= 0)
         {
             return false;
         }
@@ -28,7 +28,13 @@ internal readonly record struct AttributeSource(string Attribute, AttributeSourc
             return false;
         }
 
-        source = new AttributeSource(attribute, kind.Value, spec[(colon + 1)..].Trim());
+        var name = spec[(colon + 1)..].Trim();
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        source = new AttributeSource(attribute, kind.Value, name);
         return true;
     }
 

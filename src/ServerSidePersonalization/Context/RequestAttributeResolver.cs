@@ -22,7 +22,8 @@ internal sealed class RequestAttributeResolver
 
     public RequestAttributes Resolve(HttpContext context)
     {
-        var now = _time.GetUtcNow();
+        // A TimeProvider may hand back "UTC now" with a local offset; the day and hour sent are UTC's.
+        var now = _time.GetUtcNow().ToUniversalTime();
         Dictionary<string, string>? custom = null;
         foreach (var source in _custom)
         {
@@ -45,7 +46,10 @@ internal sealed class RequestAttributeResolver
     private static string? FormatAddress(IPAddress? address) =>
         address is null ? null : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 
-    /// <summary>Drops control characters and cuts to the configured length; an empty result is no value.</summary>
+    /// <summary>
+    /// Drops control characters and line separators, trims, then cuts to the configured length without splitting a
+    /// surrogate pair; an empty result is no value.
+    /// </summary>
     private string? Clean(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -53,13 +57,17 @@ internal sealed class RequestAttributeResolver
             return null;
         }
 
-        var clean = value.Length > _options.MaxValueLength ? value[.._options.MaxValueLength] : value;
-        if (clean.AsSpan().ContainsAnyInRange('\0', '\u001f') || clean.Contains('\u007f', StringComparison.Ordinal))
+        var span = value.AsSpan();
+        var clean = span.ContainsAnyInRange('\0', '\u001f') || span.ContainsAnyInRange('\u007f', '\u009f') || span.ContainsAny('\u2028', '\u2029')
+            ? string.Concat(value.Where(c => !char.IsControl(c) && c is not '\u2028' and not '\u2029')).Trim()
+            : value.Trim();
+
+        var max = _options.MaxValueLength;
+        if (clean.Length > max)
         {
-            clean = string.Concat(clean.Where(c => !char.IsControl(c)));
+            clean = clean[..(char.IsHighSurrogate(clean[max - 1]) ? max - 1 : max)].TrimEnd();
         }
 
-        clean = clean.Trim();
         return clean.Length == 0 ? null : clean;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
@@ -19,9 +20,16 @@ public sealed class Experience
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(attribution);
         Key = key;
-        Payload = payload is Dictionary<string, ExperienceValue> { Comparer: var c } d && c.Equals(StringComparer.OrdinalIgnoreCase)
-            ? d
-            : new Dictionary<string, ExperienceValue>(payload, StringComparer.OrdinalIgnoreCase);
+
+        // A private, frozen copy: the experience stays immutable whatever the caller does with its dictionary, and
+        // fields differing only in case collapse to the last one instead of throwing.
+        var fields = new Dictionary<string, ExperienceValue>(payload.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (field, value) in payload)
+        {
+            fields[field] = value;
+        }
+
+        Payload = fields.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         Attribution = attribution;
     }
 

@@ -63,16 +63,23 @@ public readonly struct ExperienceValue
         };
     }
 
-    /// <summary>Reads a number, from a JSON number or numeric text (invariant culture).</summary>
+    /// <summary>Reads a finite number, from a JSON number or numeric text (invariant culture).</summary>
     public bool TryGetDouble(out double value)
     {
         value = 0;
-        return Value.ValueKind switch
+        var parsed = Value.ValueKind switch
         {
             JsonValueKind.Number => Value.TryGetDouble(out value),
             JsonValueKind.String => double.TryParse(Value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value),
             _ => false,
         };
+        if (parsed && double.IsFinite(value))
+        {
+            return true;
+        }
+
+        value = 0;
+        return false;
     }
 
     /// <summary>Reads an exact decimal number, from a JSON number or numeric text (invariant culture).</summary>

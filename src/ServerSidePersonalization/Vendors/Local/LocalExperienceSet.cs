@@ -37,7 +37,7 @@ internal sealed class LocalExperienceSet
         var experiences = new Dictionary<string, LocalExperience>(StringComparer.Ordinal);
         foreach (var definition in file?.Experiences ?? throw new FormatException($"{source} has no \"experiences\" array."))
         {
-            var experience = Build(definition, source);
+            var experience = Build(definition ?? throw new FormatException($"{source}: an entry of \"experiences\" is null."), source);
             if (!experiences.TryAdd(experience.Key, experience))
             {
                 throw new FormatException($"{source}: experience '{experience.Key}' is defined twice.");
@@ -65,7 +65,7 @@ internal sealed class LocalExperienceSet
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < variations.Count; i++)
         {
-            var variation = variations[i];
+            var variation = variations[i] ?? throw new FormatException($"{source}: variation {i} of '{key}' is null.");
             var id = variation.Id ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (!ids.Add(id))
             {
@@ -81,9 +81,10 @@ internal sealed class LocalExperienceSet
             built.Add(new LocalVariation(id, weight, CreateExperience(key, name, id, variation)));
         }
 
-        if (built.Sum(v => v.Weight) <= 0)
+        var total = built.Sum(v => v.Weight);
+        if (!(total > 0) || !double.IsFinite(total))
         {
-            throw new FormatException($"{source}: the weights of '{key}' add up to 0.");
+            throw new FormatException($"{source}: the weights of '{key}' must add up to a finite number above 0.");
         }
 
         return new LocalExperience(key, definition.Enabled ?? true, built);

@@ -82,7 +82,16 @@ internal sealed class TestApp : IAsyncDisposable
             return Results.Json(new IdentityDto(identity.CustomerId, identity.VisitorId, identity.SessionId, identity.IsNewVisitor, identity.Identifiers.ToDictionary()));
         });
         endpoints?.Invoke(app);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new TestApp(app, logs);
     }
 
@@ -107,12 +116,6 @@ internal sealed class TestApp : IAsyncDisposable
 
     /// <summary>Sends a request built directly on the server's HttpContext, for values no HttpClient would send.</summary>
     public Task<HttpContext> SendRawAsync(Action<HttpContext> configure) => Server.SendAsync(configure);
-
-    public static async Task<IdentityDto> ReadIdentityAsync(HttpContext context)
-    {
-        context.Response.Body.Position = 0;
-        return (await JsonSerializer.DeserializeAsync<IdentityDto>(context.Response.Body, JsonSerializerOptions.Web))!;
-    }
 
     public async Task<IdentityDto> GetIdentityAsync(params (string Name, string Value)[] cookies)
     {

@@ -121,13 +121,22 @@ public sealed class MoEngageExperienceProviderTests : IAsyncLifetime
         _stub.Respond = MoEngageStub.Answer();
         Assert.Contains("Title of hero", await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "warm-up")), StringComparison.Ordinal);
 
+        // Five visitors against a vendor that hangs 2 s. The median is compared with the budget so that one page
+        // delayed by the machine (other test processes share two cores) does not decide; a page that waited for the
+        // vendor would take the full 2 s every time.
         _stub.Respond = _ => new StubResponse(200, """{"experiences":{}}""", Delay: TimeSpan.FromSeconds(2));
-        var stopwatch = Stopwatch.StartNew();
-        var page = await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
-        stopwatch.Stop();
+        var elapsed = new List<TimeSpan>();
+        for (var i = 0; i < 5; i++)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var page = await app.GetPageAsync("/Tags/Hero", ("ssp_vid", $"visitor-{i}"));
+            elapsed.Add(stopwatch.Elapsed);
+            Assert.Contains("<h1>Fallback hero</h1>", page, StringComparison.Ordinal);
+        }
 
-        Assert.Contains("<h1>Fallback hero</h1>", page, StringComparison.Ordinal);
-        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300 + 100));
+        elapsed.Sort();
+        Assert.InRange(elapsed[2], TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300 + 100));
+        Assert.All(elapsed, e => Assert.True(e < TimeSpan.FromSeconds(1.9), $"A page waited {e} for the hanging vendor."));
         Assert.Single(app.Logs.Named("BudgetExceeded"));
     }
 

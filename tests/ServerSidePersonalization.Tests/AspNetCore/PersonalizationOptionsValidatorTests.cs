@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Tests.Infrastructure;
+
+namespace ServerSidePersonalization.Tests.AspNetCore;
+
+/// <summary>Bad configuration stops the app at start-up with a message naming the key to fix.</summary>
+public sealed class PersonalizationOptionsValidatorTests
+{
+    private static readonly Dictionary<string, string?> ValidMoEngage = new()
+    {
+        ["Personalization:Provider"] = "MoEngage",
+        ["Personalization:MoEngage:DataCenter"] = "01",
+        ["Personalization:MoEngage:WorkspaceId"] = "WS",
+        ["Personalization:MoEngage:ApiKey"] = "key",
+    };
+
+    [Theory]
+    [InlineData("Personalization:MoEngage:ApiKey", null, "Personalization:MoEngage:ApiKey")]
+    [InlineData("Personalization:MoEngage:WorkspaceId", null, "Personalization:MoEngage:WorkspaceId")]
+    [InlineData("Personalization:MoEngage:DataCenter", null, "Personalization:MoEngage:DataCenter")]
+    [InlineData("Personalization:MoEngage:DataCenter", "07", "Personalization:MoEngage:DataCenter must be one of")]
+    [InlineData("Personalization:MoEngage:BaseUrl", "not a url", "Personalization:MoEngage:BaseUrl")]
+    [InlineData("Personalization:MoEngage:BaseUrl", "ftp://files.example", "Personalization:MoEngage:BaseUrl")]
+    [InlineData("Personalization:MoEngage:HttpTimeout", "00:00:00.100", "Personalization:MoEngage:HttpTimeout")]
+    [InlineData("Personalization:MoEngage:Timeout", "00:01:00", "Timeout")]
+    [InlineData("Personalization:Provider", "DynamicYield", "Personalization:Provider DynamicYield")]
+    [InlineData("Personalization:Experiences:0", "has space", "Personalization:Experiences")]
+    [InlineData("Personalization:Identity:CustomerIdHeader", "Bad Header", "Personalization:Identity:CustomerIdHeader")]
+    [InlineData("Personalization:Identity:MaxIdLength", "4", "MaxIdLength")]
+    public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string? value, string expected)
+    {
+        var settings = new Dictionary<string, string?>(ValidMoEngage) { [key] = value };
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(settings));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_MoEngageWithoutApiKey_FailsNamingTheKey()
+    {
+        var settings = new Dictionary<string, string?>(ValidMoEngage);
+        settings.Remove("Personalization:MoEngage:ApiKey");
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(settings));
+
+        Assert.Equal(
+            "Personalization:MoEngage:ApiKey is required when Personalization:Provider is MoEngage.",
+            Assert.Single(error.Failures));
+    }
+
+    [Fact]
+    public async Task Start_ValidMoEngage_Starts()
+    {
+        await using var app = await TestApp.StartAsync(ValidMoEngage);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await app.GetAsync("/identity")).StatusCode);
+    }
+
+    [Fact]
+    public void AddServerSidePersonalization_Action_AppliesAfterTheSection()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Personalization:Experiences:0"] = "from-config",
+            ["Personalization:Identity:VisitorCookie"] = "config_cookie",
+        }).Build());
+
+        services.AddServerSidePersonalization(o => o.Identity.VisitorCookie = "code_cookie");
+        var options = services.BuildServiceProvider().GetRequiredService<IOptions<PersonalizationOptions>>().Value;
+
+        Assert.Equal("code_cookie", options.Identity.VisitorCookie);
+        Assert.Equal(["from-config"], options.Experiences);
+    }
+
+    [Fact]
+    public void AddServerSidePersonalization_ConfigurationSection_BindsThatSection()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Custom:Provider"] = "MoEngage",
+            ["Custom:MoEngage:DataCenter"] = "02",
+            ["Custom:MoEngage:WorkspaceId"] = "WS",
+            ["Custom:MoEngage:ApiKey"] = "key",
+            ["Custom:MoEngage:Timeout"] = "00:00:00.250",
+        }).Build();
+        var services = new ServiceCollection();
+
+        services.AddServerSidePersonalization(configuration.GetSection("Custom"));
+        var options = services.BuildServiceProvider().GetRequiredService<IOptions<PersonalizationOptions>>().Value;
+
+        Assert.Equal(PersonalizationProvider.MoEngage, options.Provider);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.MoEngage.Timeout);
+        Assert.Equal(new Uri("https://sdk-02.moengage.com/"), options.MoEngage.ResolveBaseUrl());
+    }
+
+    [Fact]
+    public void AddServerSidePersonalization_CalledTwice_BindsListsOnce()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Personalization:Experiences:0"] = "banner",
+        }).Build());
+
+        services.AddServerSidePersonalization();
+        services.AddServerSidePersonalization();
+        var options = services.BuildServiceProvider().GetRequiredService<IOptions<PersonalizationOptions>>().Value;
+
+        Assert.Equal(["banner"], options.Experiences);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Tests.Infrastructure;
+using ServerSidePersonalization.Tests.Vendors.MoEngage;
+using Storefront;
+
+namespace ServerSidePersonalization.Tests.Samples;
+
+/// <summary>The Storefront sample as a new user runs it: its own Program.cs, appsettings.json and experiences.json.</summary>
+public sealed partial class StorefrontTests : IClassFixture<WebApplicationFactory<Program>>
+{
+    private readonly WebApplicationFactory<Program> _factory;
+
+    public StorefrontTests(WebApplicationFactory<Program> factory) => _factory = factory;
+
+    [Fact]
+    public async Task Home_NewVisitor_RendersAHeroTitleFromTheFileAndIssuesAVisitorCookie()
+    {
+        using var client = CreateClient(_factory);
+
+        using var response = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(Headline(await response.Content.ReadAsStringAsync()), HeroTitles(_factory));
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("ssp_vid=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("max-age=31536000", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Home_ReturningVisitor_SeesTheSameTitleEveryTime()
+    {
+        using var client = CreateClient(_factory);
+        using var first = await client.GetAsync("/");
+        var title = Headline(await first.Content.ReadAsStringAsync());
+        var cookie = first.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ssp_vid=", StringComparison.Ordinal)).Split(';')[0];
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+            request.Headers.Add("Cookie", cookie);
+            using var again = await client.SendAsync(request);
+
+            Assert.Equal(title, Headline(await again.Content.ReadAsStringAsync()));
+            Assert.False(again.Headers.Contains("Set-Cookie"), "A returning visitor gets no new cookie.");
+        }
+    }
+
+    [Fact]
+    public async Task Home_ThousandNewVisitors_SplitBetweenTheTwoVariationsWithin45To55Percent()
+    {
+        using var client = CreateClient(_factory);
+        var titles = HeroTitles(_factory);
+        Assert.Equal(2, titles.Count);
+
+        var counts = titles.ToDictionary(t => t, _ => 0);
+        for (var i = 0; i < 1000; i++)
+        {
+            using var response = await client.GetAsync("/");
+            counts[Headline(await response.Content.ReadAsStringAsync())]++;
+        }
+
+        Assert.All(counts.Values, count => Assert.InRange(count, 450, 550));
+    }
+
+    [Fact]
+    public async Task HeroApi_DeclaredExperience_ReturnsTheSameVariationAsThePage()
+    {
+        using var client = CreateClient(_factory);
+        using var page = await client.GetAsync("/");
+        var title = Headline(await page.Content.ReadAsStringAsync());
+        var cookie = page.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("ssp_vid=", StringComparison.Ordinal)).Split(';')[0];
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/hero");
+        request.Headers.Add("Cookie", cookie);
+        using var response = await client.SendAsync(request);
+        var hero = await response.Content.ReadFromJsonAsync<HeroDto>();
+
+        Assert.Equal(title, hero!.Title);
+        Assert.NotNull(hero.Variation);
+    }
+
+    [Fact]
+    public async Task ProductPage_ReadsTheThresholdInCodeAndUnknownProductIs404()
+    {
+        using var client = CreateClient(_factory);
+
+        var page = await client.GetStringAsync("/products/canvas-tote");
+        using var missing = await client.GetAsync("/products/no-such-thing");
+
+        Assert.Matches("Add \\$\\d+\\.00 more for free shipping", page);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Home_PointedAtMoEngageByConfigurationAlone_RendersItsExperience()
+    {
+        await using var stub = await StubVendorServer.StartAsync();
+        stub.Respond = MoEngageStub.Answer(title: key => $"MoEngage says hello to {key}");
+        await using var factory = _factory.WithWebHostBuilder(web => web.ConfigureAppConfiguration((_, config) =>
+            config.AddInMemoryCollection(MoEngageStub.Settings(stub))));
+        using var client = CreateClient(factory);
+
+        var page = await client.GetStringAsync("/");
+
+        Assert.Equal("MoEngage says hello to home-hero", Headline(page));
+        Assert.Contains("href=\"/landing/home-hero\"", page, StringComparison.Ordinal);
+        Assert.Equal(["free-shipping-banner", "home-hero"], MoEngageStub.Keys(Assert.Single(stub.Requests)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Home_MoEngageDown_RendersTheFallbackHeadline()
+    {
+        await using var stub = await StubVendorServer.StartAsync();
+        stub.Respond = _ => StubResponse.Json("""{"title":"Internal Server Error"}""", 500);
+        await using var factory = _factory.WithWebHostBuilder(web => web.ConfigureAppConfiguration((_, config) =>
+            config.AddInMemoryCollection(MoEngageStub.Settings(stub))));
+        using var client = CreateClient(factory);
+
+        using var response = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Welcome to the Storefront", Headline(await response.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public void Start_MoEngageWithoutApiKey_FailsNamingTheKey()
+    {
+        using var factory = _factory.WithWebHostBuilder(web => web.ConfigureAppConfiguration((_, config) =>
+            config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Personalization:Provider"] = "MoEngage",
+                ["Personalization:MoEngage:DataCenter"] = "01",
+                ["Personalization:MoEngage:WorkspaceId"] = "WS",
+            })));
+
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains("Personalization:MoEngage:ApiKey", error.Message, StringComparison.Ordinal);
+    }
+
+    private static HttpClient CreateClient(WebApplicationFactory<Program> factory) =>
+        factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+
+    /// <summary>The hero titles the sample's own experiences file defines, read from the app's content root.</summary>
+    private static HashSet<string> HeroTitles(WebApplicationFactory<Program> factory)
+    {
+        var root = factory.Services.GetRequiredService<IHostEnvironment>().ContentRootPath;
+        using var file = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(root, "experiences.json")));
+        return [.. file.RootElement.GetProperty("experiences").EnumerateArray()
+            .Single(e => e.GetProperty("key").GetString() == "home-hero")
+            .GetProperty("variations").EnumerateArray()
+            .Select(v => v.GetProperty("payload").GetProperty("Title").GetString()!)];
+    }
+
+    private static string Headline(string html) => System.Net.WebUtility.HtmlDecode(H1().Match(html).Groups[1].Value.Trim());
+
+    [GeneratedRegex("<h1>(.*?)</h1>", RegexOptions.Singleline)]
+    private static partial Regex H1();
+}

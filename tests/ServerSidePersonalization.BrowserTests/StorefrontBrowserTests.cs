@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Playwright;
+
+namespace ServerSidePersonalization.BrowserTests;
+
+/// <summary>The sample in headless Chromium: what a visitor's browser really receives, stores and sends back.</summary>
+public sealed class StorefrontBrowserTests : IClassFixture<StorefrontServer>, IClassFixture<Chromium>
+{
+    private readonly StorefrontServer _server;
+    private readonly Chromium _chromium;
+
+    public StorefrontBrowserTests(StorefrontServer server, Chromium chromium)
+    {
+        _server = server;
+        _chromium = chromium;
+    }
+
+    [Fact]
+    public async Task Home_FirstVisit_ShowsAHeroAndStoresAnHttpOnlyLaxVisitorCookie()
+    {
+        await using var context = await _chromium.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        var response = await page.GotoAsync(_server.BaseUrl.ToString());
+
+        Assert.Equal(200, response!.Status);
+        Assert.Contains(await page.TextContentAsync("h1"), HeroVariations().Keys);
+        var cookie = Assert.Single(await context.CookiesAsync(), c => c.Name == "ssp_vid");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
+        Assert.Matches("^[0-9a-f]{32}$", cookie.Value);
+        Assert.InRange(DateTimeOffset.FromUnixTimeSeconds((long)cookie.Expires) - DateTimeOffset.UtcNow, TimeSpan.FromDays(364), TimeSpan.FromDays(366));
+        Assert.DoesNotContain("ssp_vid", await page.EvaluateAsync<string>("document.cookie"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Home_Reloads_KeepTheSameVariationAndTheCtaLeadsToItsUrl()
+    {
+        await using var context = await _chromium.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_server.BaseUrl.ToString());
+        var title = await page.TextContentAsync("h1");
+
+        for (var i = 0; i < 3; i++)
+        {
+            await page.ReloadAsync();
+            Assert.Equal(title, await page.TextContentAsync("h1"));
+        }
+
+        await page.ClickAsync("a.cta");
+        await page.WaitForLoadStateAsync(LoadState.Load);
+
+        Assert.Equal(HeroVariations()[title!], new Uri(page.Url).AbsolutePath);
+    }
+
+    /// <summary>Each hero title in the sample's experiences file, with the URL its call to action leads to.</summary>
+    private Dictionary<string, string> HeroVariations()
+    {
+        var root = _server.Services.GetRequiredService<IHostEnvironment>().ContentRootPath;
+        using var file = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(root, "experiences.json")));
+        return file.RootElement.GetProperty("experiences").EnumerateArray()
+            .Single(e => e.GetProperty("key").GetString() == "home-hero")
+            .GetProperty("variations").EnumerateArray()
+            .Select(v => v.GetProperty("payload"))
+            .ToDictionary(p => p.GetProperty("Title").GetString()!, p => p.GetProperty("CtaUrl").GetString()!);
+    }
+}

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Identity;
 using ServerSidePersonalization.Vendors.DynamicYield;
@@ -33,6 +34,10 @@ public sealed class PersonalizationOptions
 
     /// <summary>Dynamic Yield credentials.</summary>
     public DynamicYieldOptions DynamicYield { get; } = new();
+
+    /// <summary>The per-user experience cache (L1 memory, optional L2) and its fail-safe.</summary>
+    [ValidateObjectMembers]
+    public CacheOptions Cache { get; } = new();
 
     /// <summary>Where visitor, customer and session ids come from.</summary>
     [ValidateObjectMembers]

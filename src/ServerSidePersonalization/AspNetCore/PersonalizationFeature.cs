@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
@@ -7,8 +6,8 @@ using ServerSidePersonalization.Identity;
 namespace ServerSidePersonalization.AspNetCore;
 
 /// <summary>
-/// The per-request state: one fetch task per key (keys started together share a task), bounded by the provider's
-/// request-path budget, and the experiences marked as rendered.
+/// The per-request state: one fetch task per key (keys started together share a task; the source bounds each by the
+/// provider's request-path budget) and the experiences marked as rendered.
 /// </summary>
 internal sealed class PersonalizationFeature(
     HttpContext context,
@@ -106,35 +105,12 @@ internal sealed class PersonalizationFeature(
             return null;
         }
 
-        var fetch = FetchWithinBudgetAsync(new ExperienceRequest(identity, missing, attributes));
+        var fetch = services.Source.GetAsync(new ExperienceRequest(identity, missing, attributes), CancellationToken.None);
         foreach (var key in missing)
         {
             _fetches[key] = fetch;
         }
 
         return fetch;
-    }
-
-    /// <summary>
-    /// Waits for the source at most the provider's budget. The fetch itself is not cancelled when the page stops
-    /// waiting, so a late answer can still fill a cache; it is bounded by the provider's own HTTP timeout.
-    /// </summary>
-    private async Task<ExperienceFetchResult> FetchWithinBudgetAsync(ExperienceRequest request)
-    {
-        try
-        {
-            return await services.Source.GetAsync(request, CancellationToken.None)
-                .WaitAsync(services.Provider.Budget, services.Time)
-                .ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            if (services.BudgetExceededLog.ShouldLog(out var suppressed))
-            {
-                Log.BudgetExceeded(services.Logger, services.Provider.Provider.Name, services.Provider.Budget.TotalMilliseconds, request.Keys.Count, suppressed);
-            }
-
-            return ExperienceFetchResult.Failed(request.Keys);
-        }
     }
 }

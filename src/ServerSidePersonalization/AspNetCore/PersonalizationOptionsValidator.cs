@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
@@ -11,7 +13,7 @@ namespace ServerSidePersonalization.AspNetCore;
 /// The rules that span fields (credentials the chosen provider needs, names that must be known, formats), checked at
 /// start-up. Each failure names the configuration key to fix.
 /// </summary>
-internal sealed partial class PersonalizationOptionsValidator : IValidateOptions<PersonalizationOptions>
+internal sealed partial class PersonalizationOptionsValidator(IServiceProvider services) : IValidateOptions<PersonalizationOptions>
 {
     private const string Section = PersonalizationOptions.SectionName;
 
@@ -26,6 +28,7 @@ internal sealed partial class PersonalizationOptionsValidator : IValidateOptions
         ValidateProvider(options, failures);
         ValidateIdentity(options.Identity, failures);
         ValidateContext(options.Context, failures);
+        ValidateCache(options.Cache, failures);
 
         foreach (var key in options.Experiences)
         {
@@ -89,6 +92,19 @@ internal sealed partial class PersonalizationOptionsValidator : IValidateOptions
         if (moEngage.HttpTimeout < moEngage.Timeout)
         {
             failures.Add($"{prefix}HttpTimeout must not be shorter than {prefix}Timeout.");
+        }
+    }
+
+    private void ValidateCache(CacheOptions cache, List<string> failures)
+    {
+        if (!string.IsNullOrWhiteSpace(cache.Redis) && services.GetService<IServiceProviderIsService>()?.IsService(typeof(IL2Store)) != true)
+        {
+            failures.Add($"{Section}:Cache:Redis is set, but no L2 store is registered: reference ServerSidePersonalization.Redis and call AddServerSidePersonalization().AddRedis().");
+        }
+
+        if (cache.FailSafeRetryInterval > cache.FailSafeMaxAge && cache.FailSafeMaxAge > TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:Cache:FailSafeRetryInterval must not be longer than {Section}:Cache:FailSafeMaxAge.");
         }
     }
 

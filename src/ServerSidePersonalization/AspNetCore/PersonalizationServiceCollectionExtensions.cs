@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerSidePersonalization;
 using ServerSidePersonalization.AspNetCore;
+using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
+using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
 using ServerSidePersonalization.Vendors.DynamicYield;
@@ -76,13 +78,26 @@ public static class PersonalizationServiceCollectionExtensions
         services.AddLocalProvider();
         services.AddMoEngage();
         services.TryAddSingleton(SelectProvider);
-        services.TryAddSingleton<IExperienceSource>(sp => new ProviderExperienceSource(
+        services.TryAddSingleton(sp => new ProviderExperienceSource(
             sp.GetRequiredService<SelectedProvider>().Provider, sp.GetRequiredService<ILogger<ProviderExperienceSource>>()));
+        AddCache(services);
 
         services.TryAddSingleton<DeclaredExperiences>();
         services.TryAddSingleton<PersonalizationServices>();
         services.AddHostedService<PersonalizationStartup>();
         return builder;
+    }
+
+    private static void AddCache(IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton<PersonalizationMetrics>();
+        services.TryAddSingleton<L1Cache>();
+
+        // L2 exists only when an IL2Store is registered (AddRedis does that).
+        services.TryAddSingleton<IExperienceSource>(sp => sp.GetService<IL2Store>() is { } store
+            ? ActivatorUtilities.CreateInstance<ExperienceCache>(sp, ActivatorUtilities.CreateInstance<L2Guard>(sp, store))
+            : ActivatorUtilities.CreateInstance<ExperienceCache>(sp));
     }
 
     private static void AddIdentity(IServiceCollection services)

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
@@ -11,10 +9,7 @@ internal sealed class PersonalizationServices(
     IdentityResolver identity,
     RequestAttributeResolver attributes,
     IExperienceSource source,
-    SelectedProvider provider,
-    DeclaredExperiences declared,
-    TimeProvider time,
-    ILogger<PersonalizationFeature> logger)
+    DeclaredExperiences declared)
 {
     public IdentityResolver Identity => identity;
 
@@ -22,14 +17,5 @@ internal sealed class PersonalizationServices(
 
     public IExperienceSource Source => source;
 
-    public SelectedProvider Provider => provider;
-
     public DeclaredExperiences Declared => declared;
-
-    public TimeProvider Time => time;
-
-    public ILogger Logger => logger;
-
-    /// <summary>Budget overruns come in floods when a vendor hangs; one line per 10 seconds says enough.</summary>
-    public LogThrottle BudgetExceededLog { get; } = new(time, TimeSpan.FromSeconds(10));
 }

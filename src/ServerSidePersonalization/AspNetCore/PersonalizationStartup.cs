@@ -5,14 +5,14 @@ using ServerSidePersonalization.Experiences;
 namespace ServerSidePersonalization.AspNetCore;
 
 /// <summary>
-/// Builds the chosen provider while the host starts, so a missing or broken experiences file stops the app instead of
-/// failing the first page.
+/// Builds the chosen provider and the cache while the host starts, so a missing or broken experiences file or a bad
+/// Redis connection string stops the app instead of failing the first page, and Redis starts connecting early.
 /// </summary>
 internal sealed class PersonalizationStartup(IServiceProvider services) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = services.GetRequiredService<SelectedProvider>();
+        _ = services.GetRequiredService<IExperienceSource>();
         return Task.CompletedTask;
     }
 

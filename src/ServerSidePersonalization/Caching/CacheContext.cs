@@ -1,0 +1,43 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using ServerSidePersonalization.Experiences;
+
+namespace ServerSidePersonalization.Caching;
+
+/// <summary>
+/// Names the entries of one request: a SHA-256 over the user id, the provider and the custom in-session attributes,
+/// so a different user, provider or <c>utm_source</c> is a different entry, and no raw id ever reaches a key.
+/// </summary>
+internal static class CacheContext
+{
+    /// <summary>Bumped when the entry format changes, so old entries are simply not found.</summary>
+    public const string KeyPrefix = "ssp:v1:";
+
+    public static string Hash(string userId, string provider, ExperienceRequest request)
+    {
+        var text = new StringBuilder(userId.Length + provider.Length + 64)
+            .Append(provider).Append('\n').Append(userId);
+        foreach (var (name, value) in request.Attributes.Custom.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            text.Append('\n').Append(name).Append('=').Append(value);
+        }
+
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text.ToString(), bytes);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(bytes.AsSpan(0, length), hash);
+            return Convert.ToHexStringLower(hash[..16]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>The key of one experience's entry, the same in L1 and L2: <c>ssp:v1:{provider}:{context hash}:{experience key}</c>.</summary>
+    public static string EntryKey(string provider, string contextHash, string experienceKey) =>
+        string.Concat(KeyPrefix, provider, ":", contextHash, ":", experienceKey);
+}

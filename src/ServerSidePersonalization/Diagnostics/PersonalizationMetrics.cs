@@ -1,0 +1,53 @@
+using System.Diagnostics.Metrics;
+using ServerSidePersonalization.Caching;
+
+namespace ServerSidePersonalization.Diagnostics;
+
+/// <summary>The library's instruments, created once from <see cref="IMeterFactory"/>.</summary>
+internal sealed class PersonalizationMetrics
+{
+    private readonly Counter<long> _lookups;
+    private readonly Counter<long> _l2Operations;
+    private readonly Counter<long> _providerCalls;
+
+    public PersonalizationMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(PersonalizationTelemetry.MeterName);
+        _lookups = meter.CreateCounter<long>(PersonalizationTelemetry.ExperienceLookups, "{lookup}", "Experience lookups by where the answer came from.");
+        _l2Operations = meter.CreateCounter<long>(PersonalizationTelemetry.L2Operations, "{operation}", "L2 reads and writes by outcome.");
+        _providerCalls = meter.CreateCounter<long>(PersonalizationTelemetry.ProviderCalls, "{call}", "Provider calls made on cache misses.");
+    }
+
+    public void Lookup(ExperienceOrigin origin, string provider)
+    {
+        if (_lookups.Enabled)
+        {
+            _lookups.Add(1, new("origin", OriginTag(origin)), new("provider", provider));
+        }
+    }
+
+    public void L2Operation(string operation, string outcome)
+    {
+        if (_l2Operations.Enabled)
+        {
+            _l2Operations.Add(1, new("operation", operation), new("outcome", outcome));
+        }
+    }
+
+    public void ProviderCall(string provider)
+    {
+        if (_providerCalls.Enabled)
+        {
+            _providerCalls.Add(1, new KeyValuePair<string, object?>("provider", provider));
+        }
+    }
+
+    private static string OriginTag(ExperienceOrigin origin) => origin switch
+    {
+        ExperienceOrigin.L1 => "l1",
+        ExperienceOrigin.L2 => "l2",
+        ExperienceOrigin.Provider => "provider",
+        ExperienceOrigin.Stale => "stale",
+        _ => "none",
+    };
+}

@@ -1,0 +1,17 @@
+namespace ServerSidePersonalization.Diagnostics;
+
+/// <summary>The names under which the library publishes metrics, for <c>AddMeter</c> and dashboards.</summary>
+public static class PersonalizationTelemetry
+{
+    /// <summary>The meter name.</summary>
+    public const string MeterName = "ServerSidePersonalization";
+
+    /// <summary>Counter of experience lookups, tagged <c>origin</c> (l1, l2, provider, stale, none) and <c>provider</c>.</summary>
+    public const string ExperienceLookups = "personalization.experience.lookups";
+
+    /// <summary>Counter of L2 operations, tagged <c>operation</c> (get, set) and <c>outcome</c> (success, failure, timeout, skipped).</summary>
+    public const string L2Operations = "personalization.cache.l2.operations";
+
+    /// <summary>Counter of calls to the provider made by the cache, tagged <c>provider</c>.</summary>
+    public const string ProviderCalls = "personalization.provider.calls";
+}

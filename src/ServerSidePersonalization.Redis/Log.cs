@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace ServerSidePersonalization.Redis;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 7001, EventName = "RedisNotConnectedAtStart", Level = LogLevel.Warning,
+        Message = "Redis (L2) is not reachable at start-up; the cache works from memory until it is, and reconnects by itself.")]
+    public static partial void NotConnectedAtStart(ILogger logger);
+}

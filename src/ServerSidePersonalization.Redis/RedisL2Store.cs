@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging;
+using ServerSidePersonalization.Caching;
+using StackExchange.Redis;
+
+namespace ServerSidePersonalization.Redis;
+
+/// <summary>
+/// L2 on Redis: one MGET per read and one pipelined batch of SETs with expiry per write. The multiplexer connects in
+/// the background with <c>abortConnect=false</c> and reconnects by itself; while it is down, commands fail at once and
+/// the cache's guard stops calling for a while.
+/// </summary>
+internal sealed class RedisL2Store : IL2Store, IAsyncDisposable
+{
+    private readonly Task<ConnectionMultiplexer> _connection;
+
+    public RedisL2Store(string connectionString, ILogger<RedisL2Store> logger)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        _connection = ConnectAsync(options, logger);
+    }
+
+    public async Task<IReadOnlyList<byte[]?>> GetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var database = (await _connection.WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
+        var redisKeys = new RedisKey[keys.Count];
+        for (var i = 0; i < redisKeys.Length; i++)
+        {
+            redisKeys[i] = keys[i];
+        }
+
+        var values = await database.StringGetAsync(redisKeys).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var result = new byte[]?[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            result[i] = values[i].IsNull ? null : (byte[]?)values[i];
+        }
+
+        return result;
+    }
+
+    public async Task SetAsync(IReadOnlyList<L2Entry> entries, CancellationToken cancellationToken)
+    {
+        var database = (await _connection.WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
+        var batch = database.CreateBatch();
+        var writes = new Task[entries.Count];
+        for (var i = 0; i < writes.Length; i++)
+        {
+            writes[i] = batch.StringSetAsync(entries[i].Key, entries[i].Value, entries[i].TimeToLive);
+        }
+
+        batch.Execute();
+        await Task.WhenAll(writes).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection.IsCompletedSuccessfully)
+        {
+            await _connection.Result.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+            _connection.Result.Dispose();
+        }
+    }
+
+    private static async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions options, ILogger logger)
+    {
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+        if (!multiplexer.IsConnected)
+        {
+            Log.NotConnectedAtStart(logger);
+        }
+
+        return multiplexer;
+    }
+}

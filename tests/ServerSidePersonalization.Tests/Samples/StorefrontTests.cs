@@ -118,6 +118,26 @@ public sealed partial class StorefrontTests : IClassFixture<WebApplicationFactor
     }
 
     [Fact]
+    public async Task Home_RedisByConfigurationAlone_KeepsEntriesInRedis()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var factory = _factory.WithWebHostBuilder(web => web.ConfigureAppConfiguration((_, config) =>
+            config.AddInMemoryCollection(new Dictionary<string, string?> { ["Personalization:Cache:Redis"] = redis.ConnectionString })));
+        using var client = CreateClient(factory);
+
+        var keys = new List<string>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; keys.Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(10); i++)
+        {
+            using var response = await client.GetAsync("/");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            keys.AddRange(await redis.KeysAsync());
+        }
+
+        Assert.Contains(keys, k => k.StartsWith("ssp:v1:Local:", StringComparison.Ordinal) && k.EndsWith(":home-hero", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Home_MoEngageDown_RendersTheFallbackHeadline()
     {
         await using var stub = await StubVendorServer.StartAsync();

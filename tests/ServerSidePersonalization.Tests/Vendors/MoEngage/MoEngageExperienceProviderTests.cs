@@ -115,7 +115,7 @@ public sealed class MoEngageExperienceProviderTests : IAsyncLifetime
     [Fact]
     public async Task Fetch_VendorHangs_PageAnswersWithinBudgetPlus100Ms()
     {
-        await using var app = await StartAppAsync();
+        await using var app = await StartAppAsync(null, ("Personalization:MoEngage:Timeout", "00:00:00.300"), ("Personalization:MoEngage:HttpTimeout", "00:00:02"));
 
         // Warm up: JIT, Razor and the connection pool, with an answer that arrives.
         _stub.Respond = MoEngageStub.Answer();

@@ -18,6 +18,11 @@ internal static class MoEngageStub
             ["Personalization:MoEngage:BaseUrl"] = stub.Url.ToString(),
             ["Personalization:MoEngage:WorkspaceId"] = WorkspaceId,
             ["Personalization:MoEngage:ApiKey"] = ApiKey,
+
+            // Tests share two cores; a page must not miss a stub that answers at once because the machine was busy.
+            // Tests about the budget set it back explicitly.
+            ["Personalization:MoEngage:Timeout"] = "00:00:05",
+            ["Personalization:MoEngage:HttpTimeout"] = "00:00:05",
         };
         foreach (var (key, value) in extra)
         {

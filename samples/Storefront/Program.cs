@@ -3,7 +3,8 @@ using Storefront;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddRazorPages();
-builder.Services.AddServerSidePersonalization();
+// The Redis L2 cache is used when Personalization:Cache:Redis holds a connection string.
+builder.Services.AddServerSidePersonalization().AddRedis();
 
 var app = builder.Build();
 

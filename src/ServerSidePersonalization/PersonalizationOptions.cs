@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Tracking;
 using ServerSidePersonalization.Vendors.DynamicYield;
 using ServerSidePersonalization.Vendors.Local;
 using ServerSidePersonalization.Vendors.MoEngage;
@@ -38,6 +39,14 @@ public sealed class PersonalizationOptions
     /// <summary>The per-user experience cache (L1 memory, optional L2) and its fail-safe.</summary>
     [ValidateObjectMembers]
     public CacheOptions Cache { get; } = new();
+
+    /// <summary>How impressions and clicks are queued, batched and delivered.</summary>
+    [ValidateObjectMembers]
+    public TrackingOptions Tracking { get; } = new();
+
+    /// <summary>The click-redirect endpoint and its tokens.</summary>
+    [ValidateObjectMembers]
+    public ClickOptions Clicks { get; } = new();
 
     /// <summary>Where visitor, customer and session ids come from.</summary>
     [ValidateObjectMembers]

@@ -26,11 +26,21 @@ public interface IPersonalizationFeature
     void Prefetch(params IEnumerable<string> keys);
 
     /// <summary>
-    /// Records that <paramref name="experience"/> was shown on this page; the tag helpers do this for what they
-    /// render. Marking one experience twice records it once.
+    /// Records that <paramref name="experience"/> was shown on this page: once the response is produced, one impression
+    /// is reported for it. The tag helpers call this for what they render; code that renders an experience some other
+    /// way calls it itself. An experience tracked twice on one page view is reported once.
     /// </summary>
-    void MarkRendered(Experience experience);
+    void TrackImpression(Experience experience);
 
-    /// <summary>The experiences marked as rendered, in the order they were first marked.</summary>
+    /// <summary>
+    /// Reports a click on <paramref name="experience"/> now (in the background). Links rendered with
+    /// <c>experience-click</c> are reported by the click endpoint and need no call.
+    /// </summary>
+    /// <param name="experience">The experience clicked.</param>
+    /// <param name="elementId">Which element was clicked (MoEngage's <c>b_id</c>).</param>
+    /// <param name="slotId">For a recommendation, Dynamic Yield's slot id of the item clicked.</param>
+    void TrackClick(Experience experience, string? elementId = null, string? slotId = null);
+
+    /// <summary>The experiences tracked as shown on this page view, in the order they were first tracked.</summary>
     IReadOnlyList<Experience> RenderedExperiences { get; }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.AspNetCore;
 
@@ -15,6 +16,9 @@ internal sealed class PersonalizationFeature(
     RequestAttributes attributes,
     PersonalizationServices services) : IPersonalizationFeature
 {
+    /// <summary>The custom attribute that carries the visitor's UTC offset, in seconds.</summary>
+    public const string TimezoneOffsetAttribute = "user_timezone_offset";
+
     private readonly Dictionary<string, Task<ExperienceFetchResult>> _fetches = new(StringComparer.Ordinal);
     private List<Experience>? _rendered;
     private bool _declaredStarted;
@@ -23,7 +27,16 @@ internal sealed class PersonalizationFeature(
 
     public RequestAttributes Attributes => attributes;
 
-    public IReadOnlyList<Experience> RenderedExperiences => (IReadOnlyList<Experience>?)_rendered ?? [];
+    public IReadOnlyList<Experience> RenderedExperiences
+    {
+        get
+        {
+            lock (_fetches)
+            {
+                return _rendered is null ? [] : [.. _rendered];
+            }
+        }
+    }
 
     public async ValueTask<Experience?> GetExperienceAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -54,7 +67,7 @@ internal sealed class PersonalizationFeature(
         }
     }
 
-    public void MarkRendered(Experience experience)
+    public void TrackImpression(Experience experience)
     {
         ArgumentNullException.ThrowIfNull(experience);
         lock (_fetches)
@@ -71,6 +84,39 @@ internal sealed class PersonalizationFeature(
             _rendered.Add(experience);
         }
     }
+
+    public void TrackClick(Experience experience, string? elementId = null, string? slotId = null)
+    {
+        ArgumentNullException.ThrowIfNull(experience);
+        TrackClick(experience.Key, experience.Attribution, elementId, slotId);
+    }
+
+    /// <summary>Reports a click known only by its key and attribution (the click endpoint has no <see cref="Experience"/>).</summary>
+    internal void TrackClick(string experienceKey, ExperienceAttribution attribution, string? elementId, string? slotId) =>
+        services.Tracking.Enqueue(CreateEvent(TrackingEventKind.Click, experienceKey, attribution, elementId, slotId));
+
+    /// <summary>Reports one impression per experience tracked as shown; called by the middleware after the endpoint.</summary>
+    internal void ReportImpressions()
+    {
+        foreach (var experience in RenderedExperiences)
+        {
+            services.Tracking.Enqueue(CreateEvent(TrackingEventKind.Impression, experience.Key, experience.Attribution, null, null));
+        }
+    }
+
+    private TrackingEvent CreateEvent(TrackingEventKind kind, string experienceKey, ExperienceAttribution attribution, string? elementId, string? slotId) =>
+        new(kind, experienceKey, attribution, identity, services.Time.GetUtcNow(), elementId, slotId, TimezoneOffset());
+
+    /// <summary>
+    /// The visitor's UTC offset in seconds, when the site supplies it as the custom attribute <c>user_timezone_offset</c>
+    /// (for example from a cookie its script sets); MoEngage accepts -54000 to 54000.
+    /// </summary>
+    private int? TimezoneOffset() =>
+        attributes.Custom.TryGetValue(TimezoneOffsetAttribute, out var text)
+        && int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        && seconds is >= -54000 and <= 54000
+            ? seconds
+            : null;
 
     /// <summary>Starts the keys the endpoint declares; called by the middleware once the endpoint is known.</summary>
     internal void StartDeclared()

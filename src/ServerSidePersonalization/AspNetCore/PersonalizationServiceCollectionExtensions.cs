@@ -9,6 +9,7 @@ using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Tracking;
 using ServerSidePersonalization.Vendors.DynamicYield;
 using ServerSidePersonalization.Vendors.Local;
 using ServerSidePersonalization.Vendors.MoEngage;
@@ -82,6 +83,10 @@ public static class PersonalizationServiceCollectionExtensions
             sp.GetRequiredService<SelectedProvider>().Provider, sp.GetRequiredService<ILogger<ProviderExperienceSource>>()));
         AddCache(services);
 
+        services.AddDataProtection();
+        services.TryAddSingleton<TrackingPipeline>();
+        services.TryAddSingleton<TrackingDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrackingDispatcher>());
         services.TryAddSingleton<DeclaredExperiences>();
         services.TryAddSingleton<PersonalizationServices>();
         services.AddHostedService<PersonalizationStartup>();

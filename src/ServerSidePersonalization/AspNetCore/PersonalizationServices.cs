@@ -1,6 +1,7 @@
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.AspNetCore;
 
@@ -9,7 +10,9 @@ internal sealed class PersonalizationServices(
     IdentityResolver identity,
     RequestAttributeResolver attributes,
     IExperienceSource source,
-    DeclaredExperiences declared)
+    DeclaredExperiences declared,
+    TrackingPipeline tracking,
+    TimeProvider time)
 {
     public IdentityResolver Identity => identity;
 
@@ -18,4 +21,8 @@ internal sealed class PersonalizationServices(
     public IExperienceSource Source => source;
 
     public DeclaredExperiences Declared => declared;
+
+    public TrackingPipeline Tracking => tracking;
+
+    public TimeProvider Time => time;
 }

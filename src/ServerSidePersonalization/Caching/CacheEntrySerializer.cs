@@ -44,12 +44,13 @@ internal static class CacheEntrySerializer
         experience.Payload.ToDictionary(f => f.Key, f => new L2Field(f.Value.Value, f.Value.DataType), StringComparer.Ordinal),
         experience.Attribution.Vendor,
         experience.Attribution.Context.ValueKind == JsonValueKind.Undefined ? null : experience.Attribution.Context,
-        experience.Attribution.VariationId);
+        experience.Attribution.VariationId,
+        experience.Attribution.DecisionId);
 
     private static Experience FromWire(L2Experience wire) => new(
         wire.Key,
         wire.Payload.ToDictionary(f => f.Key, f => new ExperienceValue(f.Value.Value, f.Value.DataType), StringComparer.OrdinalIgnoreCase),
-        new ExperienceAttribution(wire.Vendor, wire.Context ?? default, wire.VariationId));
+        new ExperienceAttribution(wire.Vendor, wire.Context ?? default, wire.VariationId, wire.DecisionId));
 }
 
 internal sealed record L2Value(
@@ -63,7 +64,8 @@ internal sealed record L2Experience(
     [property: JsonPropertyName("p")] Dictionary<string, L2Field> Payload,
     [property: JsonPropertyName("v")] string Vendor,
     [property: JsonPropertyName("c")] JsonElement? Context,
-    [property: JsonPropertyName("i")] string? VariationId);
+    [property: JsonPropertyName("i")] string? VariationId,
+    [property: JsonPropertyName("d")] string? DecisionId = null);
 
 internal sealed record L2Field(
     [property: JsonPropertyName("v")] JsonElement Value,

@@ -9,6 +9,7 @@ internal sealed class PersonalizationMetrics
     private readonly Counter<long> _lookups;
     private readonly Counter<long> _l2Operations;
     private readonly Counter<long> _providerCalls;
+    private readonly Counter<long> _trackingEvents;
 
     public PersonalizationMetrics(IMeterFactory meterFactory)
     {
@@ -16,6 +17,7 @@ internal sealed class PersonalizationMetrics
         _lookups = meter.CreateCounter<long>(PersonalizationTelemetry.ExperienceLookups, "{lookup}", "Experience lookups by where the answer came from.");
         _l2Operations = meter.CreateCounter<long>(PersonalizationTelemetry.L2Operations, "{operation}", "L2 reads and writes by outcome.");
         _providerCalls = meter.CreateCounter<long>(PersonalizationTelemetry.ProviderCalls, "{call}", "Provider calls made on cache misses.");
+        _trackingEvents = meter.CreateCounter<long>(PersonalizationTelemetry.TrackingEvents, "{event}", "Tracking events delivered or dropped, by destination.");
     }
 
     public void Lookup(ExperienceOrigin origin, string provider)
@@ -39,6 +41,22 @@ internal sealed class PersonalizationMetrics
         if (_providerCalls.Enabled)
         {
             _providerCalls.Add(1, new KeyValuePair<string, object?>("provider", provider));
+        }
+    }
+
+    public void TrackingDelivered(string destination, int count)
+    {
+        if (_trackingEvents.Enabled)
+        {
+            _trackingEvents.Add(count, new("destination", destination), new("outcome", "delivered"));
+        }
+    }
+
+    public void TrackingDropped(string destination, string reason, int count)
+    {
+        if (_trackingEvents.Enabled)
+        {
+            _trackingEvents.Add(count, new("destination", destination), new("outcome", "dropped"), new("reason", reason));
         }
     }
 

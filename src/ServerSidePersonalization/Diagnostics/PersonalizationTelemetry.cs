@@ -14,4 +14,10 @@ public static class PersonalizationTelemetry
 
     /// <summary>Counter of calls to the provider made by the cache, tagged <c>provider</c>.</summary>
     public const string ProviderCalls = "personalization.provider.calls";
+
+    /// <summary>
+    /// Counter of tracking events, tagged <c>destination</c>, <c>outcome</c> (delivered, dropped) and, for drops,
+    /// <c>reason</c> (queue_full, rejected, retries_exhausted, shutdown).
+    /// </summary>
+    public const string TrackingEvents = "personalization.tracking.events";
 }

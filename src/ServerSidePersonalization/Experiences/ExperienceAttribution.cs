@@ -12,12 +12,14 @@ public sealed class ExperienceAttribution
     /// <param name="vendor">The vendor that decided the experience (for example <c>MoEngage</c>, <c>Local</c>).</param>
     /// <param name="context">The vendor's attribution object, verbatim.</param>
     /// <param name="variationId">The variation shown, when the vendor names it.</param>
-    public ExperienceAttribution(string vendor, JsonElement context, string? variationId = null)
+    /// <param name="decisionId">Dynamic Yield's <c>decisionId</c>, reported with clicks.</param>
+    public ExperienceAttribution(string vendor, JsonElement context, string? variationId = null, string? decisionId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(vendor);
         Vendor = vendor;
         Context = context;
         VariationId = variationId;
+        DecisionId = decisionId;
     }
 
     /// <summary>The vendor that decided the experience.</summary>
@@ -28,4 +30,7 @@ public sealed class ExperienceAttribution
 
     /// <summary>The variation shown, when the vendor names it.</summary>
     public string? VariationId { get; }
+
+    /// <summary>Dynamic Yield's <c>decisionId</c> for this choice; clicks on it are reported as <c>CLICK</c> engagements.</summary>
+    public string? DecisionId { get; }
 }

@@ -21,7 +21,7 @@ internal sealed class ExperienceScope(Experience? experience)
 
     /// <summary>
     /// The experience a nested tag helper works with: the enclosing <c>&lt;experience&gt;</c>'s, or, when the tag helper
-    /// names its own key, that one fetched (and marked rendered when <paramref name="markRendered"/>).
+    /// names its own key, that one fetched (and tracked as shown when <paramref name="markRendered"/>).
     /// </summary>
     public static async Task<(bool Found, Experience? Experience)> ResolveAsync(
         TagHelperContext context, string? key, ViewContext viewContext, bool markRendered, string tagName)
@@ -37,7 +37,7 @@ internal sealed class ExperienceScope(Experience? experience)
         var experience = await feature.GetExperienceAsync(key, viewContext.HttpContext.RequestAborted).ConfigureAwait(false);
         if (experience is not null && markRendered)
         {
-            feature.MarkRendered(experience);
+            feature.TrackImpression(experience);
         }
 
         return (false, experience);

@@ -37,7 +37,7 @@ public sealed class ExperienceTagHelper : TagHelper
 
         if (experience is not null)
         {
-            feature.MarkRendered(experience);
+            feature.TrackImpression(experience);
             output.Content.SetHtmlContent(content);
         }
         else if (scope.Fallback is { } fallback)

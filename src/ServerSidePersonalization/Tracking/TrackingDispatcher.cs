@@ -1,0 +1,182 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Diagnostics;
+
+namespace ServerSidePersonalization.Tracking;
+
+/// <summary>
+/// One background loop per destination: fill a batch (up to the batch size, or whatever arrived within the flush
+/// interval), deliver it, retry transient failures with exponential backoff and jitter (or the vendor's Retry-After),
+/// drop and count what is rejected or never gets through. On shutdown the queues are closed and drained until the
+/// host's shutdown timeout; whatever is left then is counted and logged.
+/// </summary>
+internal sealed class TrackingDispatcher : IHostedService, IDisposable
+{
+    private readonly TrackingPipeline _pipeline;
+    private readonly TrackingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly PersonalizationMetrics _metrics;
+    private readonly ILogger<TrackingDispatcher> _logger;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _drain = new();
+    private Task[] _loops = [];
+
+    public TrackingDispatcher(
+        TrackingPipeline pipeline,
+        IOptions<PersonalizationOptions> options,
+        TimeProvider time,
+        PersonalizationMetrics metrics,
+        ILogger<TrackingDispatcher> logger)
+    {
+        _pipeline = pipeline;
+        _options = options.Value.Tracking;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loops = [.. _pipeline.Queues.Select(queue => Task.Run(() => RunAsync(queue), CancellationToken.None))];
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _pipeline.Close();
+        await _drain.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await _abort.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var queue in _pipeline.Queues.Where(q => q.Count > 0))
+            {
+                _metrics.TrackingDropped(queue.Destination.Name, TrackingDropReason.Shutdown, queue.Count);
+                Log.DroppedAtShutdown(_logger, queue.Count, queue.Destination.Name);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _abort.Dispose();
+        _drain.Dispose();
+    }
+
+    private async Task RunAsync(TrackingQueue queue)
+    {
+        var batchSize = Math.Clamp(queue.Destination.MaxBatchSize, 1, _options.BatchSize);
+        var batch = new List<TrackingEvent>(batchSize);
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+            {
+                await FillAsync(queue, batch, batchSize).ConfigureAwait(false);
+                await DeliverAsync(queue.Destination, batch).ConfigureAwait(false);
+                queue.Release(batch.Count);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // The shutdown timeout ran out; StopAsync counts what is left.
+        }
+    }
+
+    /// <summary>Takes events until the batch is full, or the flush interval since the first one has passed, or shutdown began.</summary>
+    private async Task FillAsync(TrackingQueue queue, List<TrackingEvent> batch, int batchSize)
+    {
+        var started = _time.GetTimestamp();
+        while (batch.Count < batchSize)
+        {
+            if (queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+                continue;
+            }
+
+            var wait = _options.FlushInterval - _time.GetElapsedTime(started);
+            if (wait <= TimeSpan.Zero || _drain.IsCancellationRequested)
+            {
+                return;
+            }
+
+            // Wait for more events, the flush time or shutdown, whichever comes first; then look again.
+            using var timeUp = new CancellationTokenSource(wait, _time);
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(timeUp.Token, _drain.Token, _abort.Token);
+            try
+            {
+                if (!await queue.Reader.WaitToReadAsync(waiting.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private async Task DeliverAsync(ITrackingDestination destination, List<TrackingEvent> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            DeliveryResult result;
+            try
+            {
+                result = await destination.SendAsync(batch, _abort.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                result = DeliveryResult.Retry(ex is HttpRequestException http ? $"network error ({http.HttpRequestError})" : ex.GetType().Name);
+            }
+
+            switch (result.Outcome)
+            {
+                case DeliveryOutcome.Delivered:
+                    _metrics.TrackingDelivered(destination.Name, batch.Count);
+                    return;
+                case DeliveryOutcome.Rejected:
+                    _metrics.TrackingDropped(destination.Name, TrackingDropReason.Rejected, batch.Count);
+                    Log.BatchRejected(_logger, batch.Count, destination.Name, result.Reason);
+                    return;
+                default:
+                    if (attempt >= _options.MaxAttempts)
+                    {
+                        _metrics.TrackingDropped(destination.Name, TrackingDropReason.RetriesExhausted, batch.Count);
+                        Log.RetriesExhausted(_logger, batch.Count, destination.Name, attempt, result.Reason);
+                        return;
+                    }
+
+                    var delay = RetryDelay(attempt, result.RetryAfter);
+                    Log.WillRetry(_logger, destination.Name, result.Reason, attempt, delay.TotalMilliseconds);
+                    await Task.Delay(delay, _time, _abort.Token).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The vendor's Retry-After when it gave one, else exponential backoff with ±25% jitter; never above the cap.</summary>
+    private TimeSpan RetryDelay(int attempt, TimeSpan? retryAfter)
+    {
+        if (retryAfter is { } asked)
+        {
+            return asked < TimeSpan.Zero ? TimeSpan.Zero : (asked > _options.MaxRetryDelay ? _options.MaxRetryDelay : asked);
+        }
+
+        var backoff = _options.RetryBaseDelay * Math.Pow(2, attempt - 1) * (0.75 + (0.5 * Random.Shared.NextDouble()));
+        return backoff > _options.MaxRetryDelay ? _options.MaxRetryDelay : backoff;
+    }
+}

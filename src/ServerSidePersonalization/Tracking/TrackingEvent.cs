@@ -1,0 +1,73 @@
+using ServerSidePersonalization.Experiences;
+using ServerSidePersonalization.Identity;
+
+namespace ServerSidePersonalization.Tracking;
+
+/// <summary>
+/// One impression or click, in vendor-neutral form. Its <see cref="Id"/> is a UUIDv4 created once and sent unchanged
+/// on every retry, so vendors that de-duplicate (MoEngage's <c>moe_event_uuid</c>) count it once.
+/// </summary>
+public sealed class TrackingEvent
+{
+    /// <summary>Creates an event.</summary>
+    /// <param name="kind">Impression or click.</param>
+    /// <param name="experienceKey">The experience's key.</param>
+    /// <param name="attribution">The vendor's attribution, as fetched.</param>
+    /// <param name="identity">Who saw or clicked it.</param>
+    /// <param name="occurredAt">When it happened.</param>
+    /// <param name="elementId">For clicks, which element was clicked (MoEngage's <c>b_id</c>).</param>
+    /// <param name="slotId">For clicks on a recommendation, Dynamic Yield's <c>slotId</c>.</param>
+    /// <param name="timezoneOffsetSeconds">The visitor's offset from UTC in seconds, when known.</param>
+    /// <param name="id">The event id; a new UUIDv4 when null.</param>
+    public TrackingEvent(
+        TrackingEventKind kind,
+        string experienceKey,
+        ExperienceAttribution attribution,
+        VisitorIdentity identity,
+        DateTimeOffset occurredAt,
+        string? elementId = null,
+        string? slotId = null,
+        int? timezoneOffsetSeconds = null,
+        Guid? id = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(experienceKey);
+        ArgumentNullException.ThrowIfNull(attribution);
+        ArgumentNullException.ThrowIfNull(identity);
+        Kind = kind;
+        ExperienceKey = experienceKey;
+        Attribution = attribution;
+        Identity = identity;
+        OccurredAt = occurredAt;
+        ElementId = elementId;
+        SlotId = slotId;
+        TimezoneOffsetSeconds = timezoneOffsetSeconds;
+        Id = id ?? Guid.NewGuid();
+    }
+
+    /// <summary>The event id (UUIDv4), the same on every delivery attempt.</summary>
+    public Guid Id { get; }
+
+    /// <summary>Impression or click.</summary>
+    public TrackingEventKind Kind { get; }
+
+    /// <summary>The experience's key.</summary>
+    public string ExperienceKey { get; }
+
+    /// <summary>The vendor's attribution, exactly as fetched.</summary>
+    public ExperienceAttribution Attribution { get; }
+
+    /// <summary>Who saw or clicked the experience.</summary>
+    public VisitorIdentity Identity { get; }
+
+    /// <summary>When it happened.</summary>
+    public DateTimeOffset OccurredAt { get; }
+
+    /// <summary>For clicks, the element clicked.</summary>
+    public string? ElementId { get; }
+
+    /// <summary>For clicks on a recommendation, Dynamic Yield's slot id.</summary>
+    public string? SlotId { get; }
+
+    /// <summary>The visitor's offset from UTC in seconds, when known.</summary>
+    public int? TimezoneOffsetSeconds { get; }
+}

@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace ServerSidePersonalization.Tracking;
+
+/// <summary>How impressions and clicks are queued, batched and delivered.</summary>
+public sealed class TrackingOptions
+{
+    /// <summary>The longest an event waits for its batch to fill before it is sent. Default 1 s; 10 ms to 10 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most events sent in one batch (a destination may take fewer). Default 100; 1 to 1,000.</summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// The most events waiting or being delivered, per destination; beyond it new events are dropped and counted
+    /// (a request is never slowed). Default 10,000; 1 to 1,000,000.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Keep queued events in a durable outbox. Reserved; not available in this version. Default false.</summary>
+    public bool Durable { get; set; }
+
+    /// <summary>How many times a batch is tried before it is dropped and counted. Default 6; 1 to 20.</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>The first retry delay; each later one doubles, with jitter. Default 1 s; 1 ms to 1 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between attempts, also for a vendor's Retry-After. Default 1 min; 1 ms to 1 h.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Reporting to MoEngage.</summary>
+    public DestinationSwitch MoEngage { get; } = new();
+
+    /// <summary>Reporting clicks to Dynamic Yield's engagement API.</summary>
+    public DestinationSwitch DynamicYield { get; } = new();
+
+    /// <summary>Recording events locally (memory and a JSON-lines file), for the Local provider.</summary>
+    [ValidateObjectMembers]
+    public LocalTrackingOptions Local { get; } = new();
+}
+
+/// <summary>Turns one destination on or off.</summary>
+public sealed class DestinationSwitch
+{
+    /// <summary>
+    /// Whether events go to this destination. Default (null): on when the destination's vendor is the configured
+    /// provider, off otherwise.
+    /// </summary>
+    public bool? Enabled { get; set; }
+}
+
+/// <summary>The local destination: what the sample's statistics and tests read.</summary>
+public sealed class LocalTrackingOptions
+{
+    /// <summary>Whether events are recorded locally. Default (null): on when the provider is Local.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>
+    /// A JSON-lines file the events are appended to, relative to the content root. Default null: memory only.
+    /// </summary>
+    public string? File { get; set; }
+
+    /// <summary>How many recent events are kept in memory. Default 10,000; 1 to 1,000,000.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxEvents { get; set; } = 10_000;
+}

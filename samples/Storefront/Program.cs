@@ -17,6 +17,7 @@ app.UseStaticFiles();
 app.UseServerSidePersonalization();
 
 app.MapRazorPages();
+app.MapPersonalizationClicks();
 
 // A minimal API that renders an experience as JSON, for client code that wants the same variation.
 app.MapGet("/api/hero", async (HttpContext context) =>

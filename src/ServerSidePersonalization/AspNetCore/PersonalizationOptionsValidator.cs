@@ -5,6 +5,7 @@ using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Tracking;
 using ServerSidePersonalization.Vendors.MoEngage;
 
 namespace ServerSidePersonalization.AspNetCore;
@@ -26,9 +27,11 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
     {
         var failures = new List<string>();
         ValidateProvider(options, failures);
+        ValidateDynamicYield(options, failures);
         ValidateIdentity(options.Identity, failures);
         ValidateContext(options.Context, failures);
         ValidateCache(options.Cache, failures);
+        ValidateClicks(options.Clicks, failures);
 
         foreach (var key in options.Experiences)
         {
@@ -48,7 +51,7 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
             case PersonalizationProvider.Local:
                 break;
             case PersonalizationProvider.MoEngage:
-                ValidateMoEngage(options.MoEngage, failures);
+                ValidateMoEngage(options.MoEngage, Section + ":Provider is MoEngage", failures);
                 break;
             case PersonalizationProvider.DynamicYield:
                 failures.Add($"{Section}:Provider DynamicYield is not available in this version; use Local or MoEngage.");
@@ -57,12 +60,22 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
                 failures.Add($"{Section}:Provider must be Local, MoEngage or DynamicYield.");
                 break;
         }
+
+        if (options.Tracking.MoEngage.Enabled == true && options.Provider != PersonalizationProvider.MoEngage)
+        {
+            ValidateMoEngage(options.MoEngage, Section + ":Tracking:MoEngage:Enabled is true", failures);
+        }
+
+        if (options.Tracking.Durable)
+        {
+            failures.Add($"{Section}:Tracking:Durable is not available in this version; events are queued in memory.");
+        }
     }
 
-    private static void ValidateMoEngage(MoEngageOptions moEngage, List<string> failures)
+    private static void ValidateMoEngage(MoEngageOptions moEngage, string because, List<string> failures)
     {
         const string prefix = Section + ":MoEngage:";
-        const string why = " is required when " + Section + ":Provider is MoEngage.";
+        var why = " is required when " + because + ".";
         if (string.IsNullOrWhiteSpace(moEngage.WorkspaceId))
         {
             failures.Add(prefix + "WorkspaceId" + why);
@@ -95,6 +108,20 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
         }
     }
 
+    private static void ValidateDynamicYield(PersonalizationOptions options, List<string> failures)
+    {
+        const string prefix = Section + ":DynamicYield:";
+        if (options.Tracking.DynamicYield.Enabled == true && string.IsNullOrWhiteSpace(options.DynamicYield.ApiKey))
+        {
+            failures.Add(prefix + "ApiKey is required when " + Section + ":Tracking:DynamicYield:Enabled is true.");
+        }
+
+        if (!Uri.TryCreate(options.DynamicYield.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            failures.Add(prefix + "BaseUrl must be an absolute http or https URL.");
+        }
+    }
+
     private void ValidateCache(CacheOptions cache, List<string> failures)
     {
         if (!string.IsNullOrWhiteSpace(cache.Redis) && services.GetService<IServiceProviderIsService>()?.IsService(typeof(IL2Store)) != true)
@@ -105,6 +132,18 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
         if (cache.FailSafeRetryInterval > cache.FailSafeMaxAge && cache.FailSafeMaxAge > TimeSpan.Zero)
         {
             failures.Add($"{Section}:Cache:FailSafeRetryInterval must not be longer than {Section}:Cache:FailSafeMaxAge.");
+        }
+    }
+
+    private static void ValidateClicks(ClickOptions clicks, List<string> failures)
+    {
+        foreach (var host in clicks.AllowedHosts)
+        {
+            var name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
+            if (Uri.CheckHostName(name) is not (UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6))
+            {
+                failures.Add($"{Section}:Clicks:AllowedHosts contains '{host}', which is not a host name (no scheme, port or path; '*.example.com' for subdomains).");
+            }
         }
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerSidePersonalization;
 using ServerSidePersonalization.AspNetCore;
+using ServerSidePersonalization.AspNetCore.Clicks;
 using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Diagnostics;
@@ -78,12 +79,14 @@ public static class PersonalizationServiceCollectionExtensions
         services.TryAddSingleton<RequestAttributeResolver>();
         services.AddLocalProvider();
         services.AddMoEngage();
+        services.AddDynamicYield();
         services.TryAddSingleton(SelectProvider);
         services.TryAddSingleton(sp => new ProviderExperienceSource(
             sp.GetRequiredService<SelectedProvider>().Provider, sp.GetRequiredService<ILogger<ProviderExperienceSource>>()));
         AddCache(services);
 
         services.AddDataProtection();
+        services.TryAddSingleton<ClickTokens>();
         services.TryAddSingleton<TrackingPipeline>();
         services.TryAddSingleton<TrackingDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<TrackingDispatcher>());
@@ -112,6 +115,7 @@ public static class PersonalizationServiceCollectionExtensions
         services.AddSingleton<IIdentitySource>(sp => new CookieIdentitySource(IdentitySources.VisitorCookie, [Options(sp).Identity.VisitorCookie]));
         services.AddSingleton(MoEngageIdentity.CreateSource());
         services.AddSingleton(DynamicYieldIdentity.CreateSource());
+        services.TryAddSingleton<VisitorIdGenerator>();
         services.TryAddSingleton<IdentityResolver>();
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -13,16 +12,19 @@ internal sealed class IdentityResolver
     private readonly IdentifierValidator _validator;
     private readonly VisitorIdentityOptions _options;
     private readonly TimeProvider _time;
+    private readonly VisitorIdGenerator _ids;
     private readonly ILogger<IdentityResolver> _logger;
 
     public IdentityResolver(
         IOptions<PersonalizationOptions> options,
         IEnumerable<IIdentitySource> sources,
         TimeProvider time,
+        VisitorIdGenerator ids,
         ILogger<IdentityResolver> logger)
     {
         _options = options.Value.Identity;
         _time = time;
+        _ids = ids;
         _logger = logger;
         _validator = new IdentifierValidator(_options.MaxIdLength, _options.HashEmailCustomerIds);
         var byName = sources.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
@@ -72,9 +74,7 @@ internal sealed class IdentityResolver
 
     private string IssueVisitorCookie(HttpContext context)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        RandomNumberGenerator.Fill(bytes);
-        var id = Convert.ToHexStringLower(bytes);
+        var id = _ids.NewId();
         context.Response.Cookies.Append(_options.VisitorCookie, id, new CookieOptions
         {
             HttpOnly = true,

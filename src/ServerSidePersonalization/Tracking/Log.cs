@@ -23,4 +23,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 8005, EventName = "TrackingDroppedAtShutdown", Level = LogLevel.Error,
         Message = "The shutdown timeout ran out with {Count} tracking event(s) for {Destination} undelivered; they are dropped.")]
     public static partial void DroppedAtShutdown(ILogger logger, int count, string destination);
+
+    [LoggerMessage(EventId = 8006, EventName = "TrackingAcceptsThrew", Level = LogLevel.Error,
+        Message = "Tracking destination {Destination} threw while deciding whether to take an event; the event is dropped for it.")]
+    public static partial void AcceptsThrew(ILogger logger, string destination, Exception exception);
 }

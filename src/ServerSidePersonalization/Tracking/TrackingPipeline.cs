@@ -40,7 +40,7 @@ internal sealed class TrackingPipeline
     {
         foreach (var queue in _queues)
         {
-            if (!queue.Destination.Accepts(trackingEvent) || queue.TryAdd(trackingEvent))
+            if (!Accepts(queue.Destination, trackingEvent) || queue.TryAdd(trackingEvent))
             {
                 continue;
             }
@@ -51,6 +51,21 @@ internal sealed class TrackingPipeline
             {
                 Log.EventDropped(_logger, queue.Destination.Name, reason, queue.Count, suppressed);
             }
+        }
+    }
+
+    /// <summary>An application's destination that throws here must not fail the request that tracked the event.</summary>
+    private bool Accepts(ITrackingDestination destination, TrackingEvent trackingEvent)
+    {
+        try
+        {
+            return destination.Accepts(trackingEvent);
+        }
+        catch (Exception ex)
+        {
+            _metrics.TrackingDropped(destination.Name, TrackingDropReason.Rejected, 1);
+            Log.AcceptsThrew(_logger, destination.Name, ex);
+            return false;
         }
     }
 

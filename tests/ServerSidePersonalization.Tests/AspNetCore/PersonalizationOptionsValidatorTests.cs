@@ -29,6 +29,11 @@ public sealed class PersonalizationOptionsValidatorTests
     [InlineData("Personalization:Experiences:0", "has space", "Personalization:Experiences")]
     [InlineData("Personalization:Identity:CustomerIdHeader", "Bad Header", "Personalization:Identity:CustomerIdHeader")]
     [InlineData("Personalization:Identity:MaxIdLength", "4", "MaxIdLength")]
+    [InlineData("Personalization:Clicks:AllowedHosts:0", "https://shop.example", "Personalization:Clicks:AllowedHosts")]
+    [InlineData("Personalization:Clicks:AllowedHosts:0", "shop.example/path", "Personalization:Clicks:AllowedHosts")]
+    [InlineData("Personalization:Tracking:Durable", "true", "Personalization:Tracking:Durable")]
+    [InlineData("Personalization:Tracking:BatchSize", "0", "BatchSize")]
+    [InlineData("Personalization:Cache:FailSafeRetryInterval", "02:00:00", "FailSafeRetryInterval")]
     public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string? value, string expected)
     {
         var settings = new Dictionary<string, string?>(ValidMoEngage) { [key] = value };

@@ -76,6 +76,7 @@ internal sealed class TestApp : IAsyncDisposable
         beforePersonalization?.Invoke(app);
         app.UseServerSidePersonalization();
         app.MapRazorPages();
+        app.MapPersonalizationClicks();
         app.MapGet("/identity", (HttpContext context) =>
         {
             var identity = context.GetPersonalization().Identity;

@@ -26,7 +26,7 @@ public sealed class DetailsModel : PageModel
             && banner.TryGetDecimal("Threshold", out var threshold))
         {
             FreeShippingThreshold = threshold;
-            personalization.MarkRendered(banner);
+            personalization.TrackImpression(banner);
         }
 
         return Page();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.Vendors.Local;
 
@@ -12,5 +13,8 @@ internal static class LocalProviderRegistration
     {
         services.TryAddSingleton<LocalExperienceStore>();
         services.TryAddSingleton<LocalExperienceProvider>();
+        services.TryAddSingleton<LocalTrackingStore>();
+        services.AddSingleton(TrackingDestinationRegistration.When<LocalTrackingDestination>(
+            options => options.Tracking.Local.Enabled ?? options.Provider == PersonalizationProvider.Local));
     }
 }

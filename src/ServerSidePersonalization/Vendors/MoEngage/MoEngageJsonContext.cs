@@ -6,5 +6,6 @@ namespace ServerSidePersonalization.Vendors.MoEngage;
 [JsonSerializable(typeof(MoEngageFetchRequest))]
 [JsonSerializable(typeof(MoEngageFetchResponse))]
 [JsonSerializable(typeof(MoEngageError))]
+[JsonSerializable(typeof(MoEngageEventsRequest))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class MoEngageJsonContext : JsonSerializerContext;

@@ -23,6 +23,10 @@ internal static class MoEngageStub
             // Tests about the budget set it back explicitly.
             ["Personalization:MoEngage:Timeout"] = "00:00:05",
             ["Personalization:MoEngage:HttpTimeout"] = "00:00:05",
+
+            // Reporting is on by default with the MoEngage provider; tests about tracking turn it back on, the others
+            // count only fetches.
+            ["Personalization:Tracking:MoEngage:Enabled"] = "false",
         };
         foreach (var (key, value) in extra)
         {
@@ -68,6 +72,21 @@ internal static class MoEngageStub
 
         return StubResponse.Json(new JsonObject { ["experiences"] = experiences }.ToJsonString());
     };
+
+    /// <summary>Answers fetches with <paramref name="fetch"/> and events with <paramref name="events"/> (200 success by default).</summary>
+    public static Func<RecordedRequest, StubResponse> Route(Func<RecordedRequest, StubResponse> fetch, Func<RecordedRequest, StubResponse>? events = null) =>
+        request => request.Path == "/v1/experiences/events"
+            ? (events ?? (_ => StubResponse.Json("""{"status":"success","message":"Your request has been accepted"}""")))(request)
+            : fetch(request);
+
+    /// <summary>The actions of every events request the stub received, in order, with the customer_id of their element.</summary>
+    public static IReadOnlyList<(string CustomerId, JsonElement Action)> Actions(StubVendorServer stub) =>
+        [.. EventRequests(stub)
+            .SelectMany(r => r.Json.GetProperty("elements").EnumerateArray())
+            .SelectMany(e => e.GetProperty("actions").EnumerateArray().Select(a => (e.GetProperty("customer_id").GetString()!, a)))];
+
+    public static IReadOnlyList<RecordedRequest> EventRequests(StubVendorServer stub) =>
+        [.. stub.Requests.Where(r => r.Path == "/v1/experiences/events")];
 
     public static IReadOnlyList<string> Keys(RecordedRequest request) =>
         [.. request.Json.GetProperty("experience_key").EnumerateArray().Select(k => k.GetString()!)];

@@ -1,0 +1,137 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+
+namespace ServerSidePersonalization.AspNetCore.Clicks;
+
+/// <summary>
+/// The click endpoint. <c>GET ?t=</c> records the click and redirects to the token's target; <c>POST</c> (for
+/// <c>navigator.sendBeacon</c>, token in the query or a form field <c>t</c>) records it and answers 204. A bad token or
+/// target answers 400 and never redirects; nothing here waits for a vendor.
+/// </summary>
+internal sealed class ClickEndpoint(ClickTokens tokens, ILogger<ClickEndpoint> logger)
+{
+    /// <summary>The query or form field that holds the token.</summary>
+    public const string TokenField = "t";
+
+    // A beacon body holds one token; anything much larger is not one of ours.
+    private const int MaxFormBytes = 16 * 1024;
+
+    private static readonly FormOptions BeaconForm = new()
+    {
+        ValueCountLimit = 16,
+        ValueLengthLimit = MaxFormBytes,
+        MultipartBodyLengthLimit = MaxFormBytes,
+        MultipartHeadersCountLimit = 8,
+        MultipartHeadersLengthLimit = 2048,
+    };
+
+    public Task RedirectAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!TryOpen(Single(context.Request.Query[TokenField]), HttpMethods.Get, out var token))
+        {
+            return BadRequestAsync(context);
+        }
+
+        Track(context, token);
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Redirect(token.Target);
+        return Task.CompletedTask;
+    }
+
+    public async Task RecordAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var text = Single(context.Request.Query[TokenField]) ?? await ReadFormTokenAsync(context).ConfigureAwait(false);
+        if (!TryOpen(text, HttpMethods.Post, out var token))
+        {
+            await BadRequestAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        Track(context, token);
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private bool TryOpen(string? text, string method, [NotNullWhen(true)] out ClickToken? token)
+    {
+        if (!tokens.TryUnprotect(text, out token))
+        {
+            Log.TokenRejected(logger, method);
+            return false;
+        }
+
+        // Checked again, not only when the link was rendered: AllowedHosts may have shrunk since.
+        if (!ClickTarget.IsAllowed(token.Target, tokens.Options.AllowedHosts))
+        {
+            Log.TargetRejected(logger, token.ExperienceKey);
+            token = null;
+            return false;
+        }
+
+        return true;
+    }
+
+    private void Track(HttpContext context, ClickToken token)
+    {
+        Feature(context).TrackClick(token.ExperienceKey, token.ToAttribution(), token.ElementId, token.SlotId);
+        Log.ClickRecorded(logger, token.ExperienceKey, token.ElementId);
+    }
+
+    /// <summary>
+    /// The request's feature; when the endpoint is reached without <c>UseServerSidePersonalization()</c> (mapped in a
+    /// branch, say), the visitor is resolved here so the click still counts and the redirect still works.
+    /// </summary>
+    private static PersonalizationFeature Feature(HttpContext context)
+    {
+        if (context.Features.Get<IPersonalizationFeature>() is PersonalizationFeature feature)
+        {
+            return feature;
+        }
+
+        var services = context.RequestServices.GetRequiredService<PersonalizationServices>();
+        feature = new PersonalizationFeature(context, services.Identity.Resolve(context), services.Attributes.Resolve(context), services);
+        context.Features.Set<IPersonalizationFeature>(feature);
+        return feature;
+    }
+
+    private static async Task<string?> ReadFormTokenAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!request.HasFormContentType || request.ContentLength > MaxFormBytes)
+        {
+            return null;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = MaxFormBytes;
+        }
+
+        try
+        {
+            var form = await request.ReadFormAsync(BeaconForm, context.RequestAborted).ConfigureAwait(false);
+            return Single(form[TokenField]);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or OperationCanceledException)
+        {
+            // Malformed or oversized bodies (BadHttpRequestException is an IOException) and clients that went away.
+            return null;
+        }
+    }
+
+    private static string? Single(StringValues values) => values.Count == 1 ? values[0] : null;
+
+    private static Task BadRequestAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync("This link is invalid or has expired.", context.RequestAborted);
+    }
+}

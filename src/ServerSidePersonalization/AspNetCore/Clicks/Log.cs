@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+
+namespace ServerSidePersonalization.AspNetCore.Clicks;
+
+// Tokens and targets are never logged: a target URL may carry personal data in its query.
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3101, EventName = "ClickTokenRejected", Level = LogLevel.Debug,
+        Message = "A click {Method} carried no valid token (missing, malformed, tampered with, expired or foreign); answered 400.")]
+    public static partial void TokenRejected(ILogger logger, string method);
+
+    [LoggerMessage(EventId = 3102, EventName = "ClickTargetRejected", Level = LogLevel.Debug,
+        Message = "A click token for experience {ExperienceKey} leads to a target that is not a local path or an allowed host; answered 400.")]
+    public static partial void TargetRejected(ILogger logger, string experienceKey);
+
+    [LoggerMessage(EventId = 3103, EventName = "ClickRecorded", Level = LogLevel.Debug,
+        Message = "Recorded a click on experience {ExperienceKey} (element {ElementId}).")]
+    public static partial void ClickRecorded(ILogger logger, string experienceKey, string? elementId);
+
+    [LoggerMessage(EventId = 3104, EventName = "UntrackableLink", Level = LogLevel.Warning,
+        Message = "A link for experience {ExperienceKey} is not tracked: {Reason}.")]
+    public static partial void UntrackableLink(ILogger logger, string experienceKey, string reason);
+}

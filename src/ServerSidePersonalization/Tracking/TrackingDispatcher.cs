@@ -21,6 +21,7 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _drain = new();
     private Task[] _loops = [];
+    private int _stopped;
 
     public TrackingDispatcher(
         TrackingPipeline pipeline,
@@ -44,6 +45,13 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host may be stopped more than once (WebApplicationFactory stops derived hosts again when it is disposed);
+        // the queues are drained once.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         _pipeline.Close();
         await _drain.CancelAsync().ConfigureAwait(false);
         try
@@ -67,6 +75,7 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
 
     public void Dispose()
     {
+        Interlocked.Exchange(ref _stopped, 1);
         _abort.Dispose();
         _drain.Dispose();
     }

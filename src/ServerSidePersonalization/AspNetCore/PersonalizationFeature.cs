@@ -8,7 +8,7 @@ namespace ServerSidePersonalization.AspNetCore;
 
 /// <summary>
 /// The per-request state: one fetch task per key (keys started together share a task; the source bounds each by the
-/// provider's request-path budget) and the experiences marked as rendered.
+/// provider's request-path budget) and the experiences tracked as shown.
 /// </summary>
 internal sealed class PersonalizationFeature(
     HttpContext context,

@@ -21,7 +21,7 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _drain = new();
     private Task[] _loops = [];
-    private int _stopped;
+    private Task? _stopping;
 
     public TrackingDispatcher(
         TrackingPipeline pipeline,
@@ -43,15 +43,27 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Closes the queues and drains them until <paramref name="cancellationToken"/> (the host's shutdown timeout) fires.
+    /// A host can be stopped twice at once (an app's own <c>Run()</c> stops it when a test host stops it, then disposes
+    /// it): every call waits for the one drain.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        // A host may be stopped more than once (WebApplicationFactory stops derived hosts again when it is disposed);
-        // the queues are drained once.
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        lock (_abort)
         {
-            return;
+            return _stopping ??= DrainAsync(cancellationToken);
         }
+    }
 
+    /// <summary>
+    /// Stops the loops without disposing the token sources they read: those hold no timers, and a loop still unwinding
+    /// must not find them disposed.
+    /// </summary>
+    public void Dispose() => _abort.Cancel();
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
         _pipeline.Close();
         await _drain.CancelAsync().ConfigureAwait(false);
         try
@@ -71,13 +83,6 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
                 Log.DroppedAtShutdown(_logger, queue.Count, queue.Destination.Name);
             }
         }
-    }
-
-    public void Dispose()
-    {
-        Interlocked.Exchange(ref _stopped, 1);
-        _abort.Dispose();
-        _drain.Dispose();
     }
 
     private async Task RunAsync(TrackingQueue queue)

@@ -1,23 +1,91 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ServerSidePersonalization.Tests.Infrastructure;
+using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.Tests.Tracking;
 
-/// <summary>The dispatcher's life cycle as hosts drive it.</summary>
-public sealed class TrackingDispatcherTests
+/// <summary>The dispatcher's life cycle as hosts really drive it.</summary>
+public sealed class TrackingDispatcherTests : IDisposable
 {
+    private readonly ExperienceFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
     [Fact]
-    public async Task StopAsync_TwiceAndAfterDispose_DoesNotThrow()
+    public async Task StopAsync_CalledTwiceAtOnceThenDisposed_EveryCallWaitsForTheOneDrain()
     {
-        var app = await TestApp.StartAsync();
-        var dispatcher = app.Services.GetServices<IHostedService>().Single(s => s.GetType().Name == "TrackingDispatcher");
+        // What WebApplicationFactory does: it stops the host while the app's own Run() stops it too, and Run() disposes
+        // the host as soon as its own stop returns.
+        var slow = new SlowDestination(TimeSpan.FromMilliseconds(200));
+        await using var app = await StartAsync(slow);
+        for (var i = 0; i < 3; i++)
+        {
+            await app.GetAsync("/track", ("ssp_vid", $"visitor-{i}"));
+        }
+
+        var dispatcher = Dispatcher(app);
+        var first = dispatcher.StopAsync(CancellationToken.None);
+        var second = dispatcher.StopAsync(CancellationToken.None);
+        await second;
+        ((IDisposable)dispatcher).Dispose();
+
+        Assert.Null(await Record.ExceptionAsync(() => first));
+        Assert.Equal(3, slow.Delivered.Count);
+    }
+
+    [Fact]
+    public async Task StopAsync_AfterDispose_DoesNotThrow()
+    {
+        await using var app = await StartAsync(new SlowDestination(TimeSpan.Zero));
+        var dispatcher = Dispatcher(app);
 
         await app.App.StopAsync();
-        await dispatcher.StopAsync(CancellationToken.None);
-        await app.DisposeAsync();
+        ((IDisposable)dispatcher).Dispose();
 
-        var error = await Record.ExceptionAsync(() => dispatcher.StopAsync(CancellationToken.None));
-        Assert.Null(error);
+        Assert.Null(await Record.ExceptionAsync(() => dispatcher.StopAsync(CancellationToken.None)));
+    }
+
+    private static IHostedService Dispatcher(TestApp app) =>
+        app.Services.GetServices<IHostedService>().Single(s => s.GetType().Name == "TrackingDispatcher");
+
+    private Task<TestApp> StartAsync(SlowDestination destination) => TestApp.StartAsync(
+        new Dictionary<string, string?>
+        {
+            ["Personalization:Local:File"] = _files.WriteSingle(("hero", new { Title = "Hi" })),
+            ["Personalization:Tracking:Local:Enabled"] = "false",
+            ["Personalization:Tracking:FlushInterval"] = "00:05:00",
+        },
+        services => services.AddSingleton<ITrackingDestination>(destination),
+        endpoints: app => app.MapGet("/track", async (HttpContext c) =>
+        {
+            var personalization = c.GetPersonalization();
+            personalization.TrackClick((await personalization.GetExperienceAsync("hero"))!);
+            return "ok";
+        }));
+
+    private sealed class SlowDestination(TimeSpan delay) : ITrackingDestination
+    {
+        public ConcurrentQueue<TrackingEvent> Delivered { get; } = new();
+
+        public string Name => "Slow";
+
+        public int MaxBatchSize => 1;
+
+        public bool Accepts(TrackingEvent trackingEvent) => true;
+
+        public async Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay, cancellationToken);
+            foreach (var trackingEvent in batch)
+            {
+                Delivered.Enqueue(trackingEvent);
+            }
+
+            return DeliveryResult.Delivered;
+        }
     }
 }

@@ -163,14 +163,15 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
                     _metrics.TrackingDelivered(destination.Name, batch.Count);
                     return;
                 case DeliveryOutcome.Rejected:
-                    _metrics.TrackingDropped(destination.Name, TrackingDropReason.Rejected, batch.Count);
+                    // Logged before it is counted, so whoever watches the counter finds the reason already written.
                     Log.BatchRejected(_logger, batch.Count, destination.Name, result.Reason);
+                    _metrics.TrackingDropped(destination.Name, TrackingDropReason.Rejected, batch.Count);
                     return;
                 default:
                     if (attempt >= _options.MaxAttempts)
                     {
-                        _metrics.TrackingDropped(destination.Name, TrackingDropReason.RetriesExhausted, batch.Count);
                         Log.RetriesExhausted(_logger, batch.Count, destination.Name, attempt, result.Reason);
+                        _metrics.TrackingDropped(destination.Name, TrackingDropReason.RetriesExhausted, batch.Count);
                         return;
                     }
 

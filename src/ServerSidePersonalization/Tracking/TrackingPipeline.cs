@@ -46,11 +46,12 @@ internal sealed class TrackingPipeline
             }
 
             var reason = _closed ? TrackingDropReason.Shutdown : TrackingDropReason.QueueFull;
-            _metrics.TrackingDropped(queue.Destination.Name, reason, 1);
             if (_dropLog.ShouldLog(out var suppressed))
             {
                 Log.EventDropped(_logger, queue.Destination.Name, reason, queue.Count, suppressed);
             }
+
+            _metrics.TrackingDropped(queue.Destination.Name, reason, 1);
         }
     }
 

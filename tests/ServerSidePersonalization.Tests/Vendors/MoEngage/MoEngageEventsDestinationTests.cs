@@ -217,6 +217,7 @@ public sealed class MoEngageEventsDestinationTests : IAsyncLifetime
         await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
 
         Assert.True(await Eventually.TrueAsync(() => metrics.Sum(PersonalizationTelemetry.TrackingEvents, ("reason", "retries_exhausted")) == 1));
+        await app.App.StopAsync();
         Assert.Equal(3, MoEngageStub.EventRequests(_stub).Count);
         Assert.Single(app.Logs.Named("TrackingRetriesExhausted"));
     }

@@ -140,15 +140,18 @@ public sealed class RedisL2Tests : IAsyncLifetime
         await WaitForKeysAsync(1);
 
         await _redis.StopAsync();
+        var outage = Stopwatch.StartNew();
         for (var i = 0; i < 100; i++)
         {
             Assert.Contains("<h1>Title of hero</h1>", await app.GetPageAsync("/Tags/Hero", ("ssp_vid", $"visitor-{i}")), StringComparison.Ordinal);
         }
 
-        // Each page is a new visitor (an L1 miss). The first L2 call fails and opens the breaker; the others skip L2.
+        // Each page is a new visitor (an L1 miss). The first L2 call fails and opens the breaker for 5 s; the others
+        // skip L2. On a slow machine the 100 pages may outlast a break, and each reopening costs one more failed call.
         var failed = metrics.L2("get", "failure") + metrics.L2("get", "timeout") + metrics.L2("set", "failure") + metrics.L2("set", "timeout");
-        Assert.InRange(failed, 1, 3);
-        Assert.InRange(metrics.L2("get", "skipped"), 97, 99);
+        var breaks = 1 + (int)(outage.Elapsed.TotalSeconds / 5);
+        Assert.InRange(failed, 1, 2 * breaks);
+        Assert.InRange(metrics.L2("get", "skipped"), 100 - breaks, 99);
         Assert.Single(app.Logs.Named("L2OutageStarted"));
         Assert.Empty(app.Logs.Named("L2OutageEnded"));
 

@@ -23,6 +23,10 @@ internal sealed class PersonalizationFeature(
     private List<Experience>? _rendered;
     private bool _declaredStarted;
 
+    /// <summary>Resolves the request's identity and attributes and makes its feature.</summary>
+    internal static PersonalizationFeature Create(HttpContext context, PersonalizationServices services) =>
+        new(context, services.Identity.Resolve(context), services.Attributes.Resolve(context), services);
+
     public VisitorIdentity Identity => identity;
 
     public RequestAttributes Attributes => attributes;

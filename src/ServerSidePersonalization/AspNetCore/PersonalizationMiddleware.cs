@@ -11,11 +11,7 @@ internal sealed class PersonalizationMiddleware(RequestDelegate next, Personaliz
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var feature = new PersonalizationFeature(
-            context,
-            services.Identity.Resolve(context),
-            services.Attributes.Resolve(context),
-            services);
+        var feature = PersonalizationFeature.Create(context, services);
         context.Features.Set<IPersonalizationFeature>(feature);
         feature.StartDeclared();
         await next(context).ConfigureAwait(false);

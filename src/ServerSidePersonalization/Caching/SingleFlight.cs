@@ -10,8 +10,6 @@ internal sealed class SingleFlight<TResult>
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<TResult>>> _flights = new(StringComparer.Ordinal);
 
-    public int Running => _flights.Count;
-
     public Task<TResult> RunAsync<TState>(string key, TState state, Func<TState, Task<TResult>> load)
     {
         var flight = _flights.GetOrAdd(key, static (_, args) => new Lazy<Task<TResult>>(

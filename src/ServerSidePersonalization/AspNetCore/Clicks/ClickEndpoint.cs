@@ -94,8 +94,7 @@ internal sealed class ClickEndpoint(ClickTokens tokens, ILogger<ClickEndpoint> l
             return feature;
         }
 
-        var services = context.RequestServices.GetRequiredService<PersonalizationServices>();
-        feature = new PersonalizationFeature(context, services.Identity.Resolve(context), services.Attributes.Resolve(context), services);
+        feature = PersonalizationFeature.Create(context, context.RequestServices.GetRequiredService<PersonalizationServices>());
         context.Features.Set<IPersonalizationFeature>(feature);
         return feature;
     }

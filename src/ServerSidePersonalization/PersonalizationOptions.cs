@@ -3,38 +3,32 @@ using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Identity;
 using ServerSidePersonalization.Tracking;
-using ServerSidePersonalization.Vendors.DynamicYield;
-using ServerSidePersonalization.Vendors.Local;
-using ServerSidePersonalization.Vendors.MoEngage;
 
 namespace ServerSidePersonalization;
 
 /// <summary>
-/// Everything the library reads from configuration, bound from the <c>Personalization</c> section by default.
+/// The vendor-neutral settings, bound from the <c>Personalization</c> section by default. Each vendor module binds its
+/// own options from its own sub-section (for example <c>Personalization:MoEngage</c>).
 /// </summary>
 public sealed class PersonalizationOptions
 {
     /// <summary>The configuration section bound by <c>AddServerSidePersonalization()</c>.</summary>
     public const string SectionName = "Personalization";
 
-    /// <summary>Which provider decides the experiences. Default <see cref="PersonalizationProvider.Local"/>.</summary>
-    public PersonalizationProvider Provider { get; set; } = PersonalizationProvider.Local;
+    /// <summary>The provider used when none is configured: the embedded Local provider.</summary>
+    public const string DefaultProvider = "Local";
+
+    /// <summary>
+    /// The name of the provider that decides the experiences, one registered by a vendor module (the built-in ones are
+    /// <c>Local</c>, <c>MoEngage</c> and <c>DynamicYield</c>); compared without regard to case. Default <c>Local</c>.
+    /// </summary>
+    public string Provider { get; set; } = DefaultProvider;
 
     /// <summary>
     /// Experience keys fetched for every page as soon as the request arrives, in addition to those the endpoint
     /// declares. Default empty.
     /// </summary>
     public IList<string> Experiences { get; } = [];
-
-    /// <summary>The embedded Local provider.</summary>
-    public LocalProviderOptions Local { get; } = new();
-
-    /// <summary>MoEngage Personalize credentials and limits.</summary>
-    [ValidateObjectMembers]
-    public MoEngageOptions MoEngage { get; } = new();
-
-    /// <summary>Dynamic Yield credentials.</summary>
-    public DynamicYieldOptions DynamicYield { get; } = new();
 
     /// <summary>The per-user experience cache (L1 memory, optional L2) and its fail-safe.</summary>
     [ValidateObjectMembers]
@@ -55,4 +49,7 @@ public sealed class PersonalizationOptions
     /// <summary>The in-session attributes sent to the provider with every fetch.</summary>
     [ValidateObjectMembers]
     public RequestContextOptions Context { get; } = new();
+
+    /// <summary>Whether <paramref name="name"/> is the configured provider.</summary>
+    internal bool IsProvider(string name) => string.Equals(Provider, name, StringComparison.OrdinalIgnoreCase);
 }

@@ -16,9 +16,6 @@ internal sealed class PersonalizationFeature(
     RequestAttributes attributes,
     PersonalizationServices services) : IPersonalizationFeature
 {
-    /// <summary>The custom attribute that carries the visitor's UTC offset, in seconds.</summary>
-    public const string TimezoneOffsetAttribute = "user_timezone_offset";
-
     private readonly Dictionary<string, Task<ExperienceFetchResult>> _fetches = new(StringComparer.Ordinal);
     private List<Experience>? _rendered;
     private bool _declaredStarted;
@@ -109,18 +106,7 @@ internal sealed class PersonalizationFeature(
     }
 
     private TrackingEvent CreateEvent(TrackingEventKind kind, string experienceKey, ExperienceAttribution attribution, string? elementId, string? slotId) =>
-        new(kind, experienceKey, attribution, identity, services.Time.GetUtcNow(), elementId, slotId, TimezoneOffset());
-
-    /// <summary>
-    /// The visitor's UTC offset in seconds, when the site supplies it as the custom attribute <c>user_timezone_offset</c>
-    /// (for example from a cookie its script sets); MoEngage accepts -54000 to 54000.
-    /// </summary>
-    private int? TimezoneOffset() =>
-        attributes.Custom.TryGetValue(TimezoneOffsetAttribute, out var text)
-        && int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-        && seconds is >= -54000 and <= 54000
-            ? seconds
-            : null;
+        new(kind, experienceKey, attribution, identity, services.Time.GetUtcNow(), elementId, slotId, attributes);
 
     /// <summary>Starts the keys the endpoint declares; called by the middleware once the endpoint is known.</summary>
     internal void StartDeclared()

@@ -6,7 +6,6 @@ using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
 using ServerSidePersonalization.Tracking;
-using ServerSidePersonalization.Vendors.MoEngage;
 
 namespace ServerSidePersonalization.AspNetCore;
 
@@ -18,16 +17,10 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
 {
     private const string Section = PersonalizationOptions.SectionName;
 
-    private static readonly HashSet<string> ReservedAttributes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "customer_id", "visitor_id", "experience_key", "DAY_OF_THE_WEEK", "TIME_OF_THE_DAY", "USER_IP_ADDRESS", "USER_AGENT",
-    };
-
     public ValidateOptionsResult Validate(string? name, PersonalizationOptions options)
     {
         var failures = new List<string>();
         ValidateProvider(options, failures);
-        ValidateDynamicYield(options, failures);
         ValidateIdentity(options.Identity, failures);
         ValidateContext(options.Context, failures);
         ValidateCache(options.Cache, failures);
@@ -44,81 +37,18 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void ValidateProvider(PersonalizationOptions options, List<string> failures)
+    /// <summary>The provider must be one a module registered; durable tracking is not available yet.</summary>
+    private void ValidateProvider(PersonalizationOptions options, List<string> failures)
     {
-        switch (options.Provider)
+        var registered = services.GetServices<ProviderRegistration>().Select(r => r.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (!registered.Any(options.IsProvider))
         {
-            case PersonalizationProvider.Local:
-                break;
-            case PersonalizationProvider.MoEngage:
-                ValidateMoEngage(options.MoEngage, Section + ":Provider is MoEngage", failures);
-                break;
-            case PersonalizationProvider.DynamicYield:
-                failures.Add($"{Section}:Provider DynamicYield is not available in this version; use Local or MoEngage.");
-                break;
-            default:
-                failures.Add($"{Section}:Provider must be Local, MoEngage or DynamicYield.");
-                break;
-        }
-
-        if (options.Tracking.MoEngage.Enabled == true && options.Provider != PersonalizationProvider.MoEngage)
-        {
-            ValidateMoEngage(options.MoEngage, Section + ":Tracking:MoEngage:Enabled is true", failures);
+            failures.Add($"{Section}:Provider '{options.Provider}' is not a registered provider; registered providers are {string.Join(", ", registered)}.");
         }
 
         if (options.Tracking.Durable)
         {
             failures.Add($"{Section}:Tracking:Durable is not available in this version; events are queued in memory.");
-        }
-    }
-
-    private static void ValidateMoEngage(MoEngageOptions moEngage, string because, List<string> failures)
-    {
-        const string prefix = Section + ":MoEngage:";
-        var why = " is required when " + because + ".";
-        if (string.IsNullOrWhiteSpace(moEngage.WorkspaceId))
-        {
-            failures.Add(prefix + "WorkspaceId" + why);
-        }
-
-        if (string.IsNullOrWhiteSpace(moEngage.ApiKey))
-        {
-            failures.Add(prefix + "ApiKey" + why);
-        }
-
-        if (!string.IsNullOrWhiteSpace(moEngage.BaseUrl))
-        {
-            if (!Uri.TryCreate(moEngage.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            {
-                failures.Add(prefix + "BaseUrl must be an absolute http or https URL.");
-            }
-        }
-        else if (string.IsNullOrWhiteSpace(moEngage.DataCenter))
-        {
-            failures.Add(prefix + "DataCenter (or " + prefix + "BaseUrl)" + why);
-        }
-        else if (!MoEngageOptions.DataCenters.Contains(moEngage.DataCenter))
-        {
-            failures.Add($"{prefix}DataCenter must be one of {string.Join(", ", MoEngageOptions.DataCenters)}.");
-        }
-
-        if (moEngage.HttpTimeout < moEngage.Timeout)
-        {
-            failures.Add($"{prefix}HttpTimeout must not be shorter than {prefix}Timeout.");
-        }
-    }
-
-    private static void ValidateDynamicYield(PersonalizationOptions options, List<string> failures)
-    {
-        const string prefix = Section + ":DynamicYield:";
-        if (options.Tracking.DynamicYield.Enabled == true && string.IsNullOrWhiteSpace(options.DynamicYield.ApiKey))
-        {
-            failures.Add(prefix + "ApiKey is required when " + Section + ":Tracking:DynamicYield:Enabled is true.");
-        }
-
-        if (!Uri.TryCreate(options.DynamicYield.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-        {
-            failures.Add(prefix + "BaseUrl must be an absolute http or https URL.");
         }
     }
 
@@ -147,13 +77,14 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
         }
     }
 
-    private static void ValidateIdentity(VisitorIdentityOptions identity, List<string> failures)
+    private void ValidateIdentity(VisitorIdentityOptions identity, List<string> failures)
     {
+        var known = services.GetServices<IdentitySourceName>().Select(s => s.Name).ToList();
         foreach (var source in identity.Order)
         {
-            if (!VisitorIdentityOptions.DefaultOrder.Contains(source, StringComparer.OrdinalIgnoreCase))
+            if (!known.Contains(source, StringComparer.OrdinalIgnoreCase))
             {
-                failures.Add($"{Section}:Identity:Order contains '{source}'; known sources are {string.Join(", ", VisitorIdentityOptions.DefaultOrder)}.");
+                failures.Add($"{Section}:Identity:Order contains '{source}'; known sources are {string.Join(", ", known)}.");
             }
         }
 
@@ -167,9 +98,9 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
     {
         foreach (var (attribute, spec) in context.Attributes)
         {
-            if (!AttributeName().IsMatch(attribute) || ReservedAttributes.Contains(attribute))
+            if (!AttributeName().IsMatch(attribute))
             {
-                failures.Add($"{Section}:Context:Attributes:{attribute}: the name must be 1 to 64 letters, digits, '_', '-' or '.', and not a standard attribute.");
+                failures.Add($"{Section}:Context:Attributes:{attribute}: the name must be 1 to 64 letters, digits, '_', '-' or '.'.");
             }
             else if (!AttributeSource.TryParse(attribute, spec, out _))
             {

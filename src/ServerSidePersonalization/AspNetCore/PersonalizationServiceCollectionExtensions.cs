@@ -11,9 +11,7 @@ using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
 using ServerSidePersonalization.Tracking;
-using ServerSidePersonalization.Vendors.DynamicYield;
-using ServerSidePersonalization.Vendors.Local;
-using ServerSidePersonalization.Vendors.MoEngage;
+using ServerSidePersonalization.Vendors;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -47,8 +45,9 @@ public static class PersonalizationServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers everything once. Configuration is bound on the first call only (binding twice would append to every
-    /// list); a later call can still add an <paramref name="configure"/> action.
+    /// Registers everything once, with the built-in vendor modules (each binds its own sub-section; a later
+    /// <c>.Add&lt;Vendor&gt;()</c> only adds settings). Configuration is bound on the first call only (binding twice
+    /// would append to every list); a later call can still add an <paramref name="configure"/> action.
     /// </summary>
     private static PersonalizationBuilder AddCore(IServiceCollection services, IConfiguration? section, Action<PersonalizationOptions>? configure)
     {
@@ -70,19 +69,15 @@ public static class PersonalizationServiceCollectionExtensions
             return builder;
         }
 
+        services.AddSingleton(new PersonalizationConfiguration(section));
         services.AddOptionsWithValidateOnStart<PersonalizationOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PersonalizationOptions>, PersonalizationOptionsDataValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PersonalizationOptions>, PersonalizationOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        AddIdentity(services);
+        AddIdentity(builder);
         services.TryAddSingleton<RequestAttributeResolver>();
-        services.AddLocalProvider();
-        services.AddMoEngage();
-        services.AddDynamicYield();
-        services.TryAddSingleton(SelectProvider);
-        services.TryAddSingleton(sp => new ProviderExperienceSource(
-            sp.GetRequiredService<SelectedProvider>().Provider, sp.GetRequiredService<ILogger<ProviderExperienceSource>>()));
+        services.TryAddSingleton(SelectProviders);
         AddCache(services);
 
         services.AddDataProtection();
@@ -93,6 +88,7 @@ public static class PersonalizationServiceCollectionExtensions
         services.TryAddSingleton<DeclaredExperiences>();
         services.TryAddSingleton<PersonalizationServices>();
         services.AddHostedService<PersonalizationStartup>();
+        BuiltInVendors.Add(builder);
         return builder;
     }
 
@@ -102,32 +98,60 @@ public static class PersonalizationServiceCollectionExtensions
         services.TryAddSingleton<PersonalizationMetrics>();
         services.TryAddSingleton<L1Cache>();
 
-        // L2 exists only when an IL2Store is registered (AddRedis does that).
-        services.TryAddSingleton<IExperienceSource>(sp => sp.GetService<IL2Store>() is { } store
-            ? ActivatorUtilities.CreateInstance<ExperienceCache>(sp, ActivatorUtilities.CreateInstance<L2Guard>(sp, store))
-            : ActivatorUtilities.CreateInstance<ExperienceCache>(sp));
+        // L2 exists only when an IL2Store is registered (AddRedis does that). Each provider gets its own cache (their
+        // entries never mix: the provider is part of every key); a request's keys are split among them by route.
+        services.TryAddSingleton<IExperienceSource>(sp =>
+        {
+            var l2 = sp.GetService<IL2Store>() is { } store ? ActivatorUtilities.CreateInstance<L2Guard>(sp, store) : null;
+            var providers = sp.GetRequiredService<SelectedProviders>();
+            var logger = sp.GetRequiredService<ILogger<ProviderExperienceSource>>();
+            IExperienceSource Cache(SelectedProvider selected)
+            {
+                var source = new ProviderExperienceSource(selected.Provider, logger);
+                return l2 is null
+                    ? ActivatorUtilities.CreateInstance<ExperienceCache>(sp, source, selected)
+                    : ActivatorUtilities.CreateInstance<ExperienceCache>(sp, source, selected, l2);
+            }
+
+            return providers.Routed.Count == 0
+                ? Cache(providers.Main)
+                : new RoutedExperienceSource(Cache(providers.Main), [.. providers.Routed.Select(r => (r.Keys, Cache(r.Provider)))]);
+        });
     }
 
-    private static void AddIdentity(IServiceCollection services)
+    private static void AddIdentity(PersonalizationBuilder builder)
     {
-        services.AddSingleton<IIdentitySource>(sp => new ClaimsIdentitySource(Options(sp).Identity.EffectiveCustomerIdClaims));
-        services.AddSingleton<IIdentitySource>(sp => new HeaderIdentitySource(Options(sp).Identity.CustomerIdHeader));
-        services.AddSingleton<IIdentitySource>(sp => new CookieIdentitySource(IdentitySources.VisitorCookie, [Options(sp).Identity.VisitorCookie]));
-        services.AddSingleton(MoEngageIdentity.CreateSource());
-        services.AddSingleton(DynamicYieldIdentity.CreateSource());
-        services.TryAddSingleton<VisitorIdGenerator>();
-        services.TryAddSingleton<IdentityResolver>();
+        builder.AddIdentitySource(IdentitySources.Claims, sp => new ClaimsIdentitySource(Options(sp).Identity.EffectiveCustomerIdClaims));
+        builder.AddIdentitySource(IdentitySources.Header, sp => new HeaderIdentitySource(Options(sp).Identity.CustomerIdHeader));
+        builder.AddIdentitySource(
+            IdentitySources.VisitorCookie, sp => new CookieIdentitySource(IdentitySources.VisitorCookie, [Options(sp).Identity.VisitorCookie]));
+        builder.Services.TryAddSingleton<VisitorIdGenerator>();
+        builder.Services.TryAddSingleton<IdentityResolver>();
     }
 
-    private static SelectedProvider SelectProvider(IServiceProvider services)
+    /// <summary>
+    /// The provider named by <c>Personalization:Provider</c>, and those that serve some keys whatever the main one is.
+    /// An unknown name never gets here: the options validator stops start-up first.
+    /// </summary>
+    private static SelectedProviders SelectProviders(IServiceProvider services)
     {
         var options = Options(services);
-        return options.Provider switch
+        var registrations = services.GetServices<ProviderRegistration>().ToList();
+        var main = registrations.LastOrDefault(r => options.IsProvider(r.Name))
+            ?? throw new InvalidOperationException($"Personalization:Provider '{options.Provider}' is not registered.");
+        var routed = new List<(IReadOnlySet<string> Keys, SelectedProvider Provider)>();
+        foreach (var registration in registrations.Where(r => r.RoutedKeys is not null && !options.IsProvider(r.Name)))
         {
-            PersonalizationProvider.Local => new SelectedProvider(services.GetRequiredService<LocalExperienceProvider>(), LocalProviderRegistration.Budget),
-            PersonalizationProvider.MoEngage => new SelectedProvider(services.GetRequiredService<MoEngageExperienceProvider>(), options.MoEngage.Timeout),
-            _ => throw new InvalidOperationException($"Personalization:Provider {options.Provider} is not available in this version."),
-        };
+            if (registration.RoutedKeys!(services) is { Count: > 0 } keys)
+            {
+                routed.Add((keys.ToHashSet(StringComparer.Ordinal), Select(registration)));
+            }
+        }
+
+        return new SelectedProviders(Select(main), routed);
+
+        SelectedProvider Select(ProviderRegistration registration) =>
+            new(registration.Create(services), registration.Budget(services));
     }
 
     private static PersonalizationOptions Options(IServiceProvider services) =>

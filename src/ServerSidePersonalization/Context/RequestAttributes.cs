@@ -28,6 +28,9 @@ public sealed class RequestAttributes
         Custom = custom ?? NoCustom;
     }
 
+    /// <summary>Attributes with nothing known, for events created outside a request.</summary>
+    public static RequestAttributes Empty { get; } = new(DateTimeOffset.UnixEpoch);
+
     /// <summary>When the request arrived, in UTC, from the library's <see cref="TimeProvider"/>.</summary>
     public DateTimeOffset Timestamp { get; }
 

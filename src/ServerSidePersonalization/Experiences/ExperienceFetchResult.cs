@@ -26,4 +26,22 @@ public sealed class ExperienceFetchResult
 
     /// <summary>A result in which every key failed.</summary>
     public static ExperienceFetchResult Failed(IReadOnlyCollection<string> keys) => new(null, keys);
+
+    /// <summary>One result holding the experiences and failed keys of several (for keys split over calls or providers).</summary>
+    internal static ExperienceFetchResult Merge(IReadOnlyList<ExperienceFetchResult> results)
+    {
+        var experiences = new Dictionary<string, Experience>(StringComparer.Ordinal);
+        var failed = new List<string>();
+        foreach (var result in results)
+        {
+            foreach (var (key, experience) in result.Experiences)
+            {
+                experiences[key] = experience;
+            }
+
+            failed.AddRange(result.FailedKeys);
+        }
+
+        return new ExperienceFetchResult(experiences, failed);
+    }
 }

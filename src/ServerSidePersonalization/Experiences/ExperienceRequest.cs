@@ -25,4 +25,7 @@ public sealed class ExperienceRequest
 
     /// <summary>The in-session attributes.</summary>
     public RequestAttributes Attributes { get; }
+
+    /// <summary>The same request for other keys.</summary>
+    internal ExperienceRequest WithKeys(IReadOnlyList<string> keys) => new(Identity, keys, Attributes);
 }

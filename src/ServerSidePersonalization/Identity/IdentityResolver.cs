@@ -27,8 +27,12 @@ internal sealed class IdentityResolver
         _ids = ids;
         _logger = logger;
         _validator = new IdentifierValidator(_options.MaxIdLength, _options.HashEmailCustomerIds);
-        var byName = sources.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
-        _sources = [.. _options.EffectiveOrder.Select(n => byName.TryGetValue(n, out var s)
+        var registered = sources.ToList();
+        var byName = registered.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
+        IEnumerable<string> order = _options.Order.Count > 0
+            ? _options.Order
+            : VisitorIdentityOptions.DefaultOrder.Concat(registered.Select(s => s.Name)).Distinct(StringComparer.OrdinalIgnoreCase);
+        _sources = [.. order.Select(n => byName.TryGetValue(n, out var s)
             ? s
             : throw new InvalidOperationException($"Unknown identity source '{n}' in Personalization:Identity:Order."))];
     }

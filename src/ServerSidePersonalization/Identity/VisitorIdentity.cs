@@ -34,7 +34,7 @@ public sealed class VisitorIdentity
     /// <summary>The anonymous visitor id (first-party cookie or a vendor's device id); null when none is known.</summary>
     public string? VisitorId { get; }
 
-    /// <summary>The session id, when a source provides one (for example Dynamic Yield's <c>_dyjsession</c>).</summary>
+    /// <summary>The session id, when a source provides one (for example a vendor's session cookie).</summary>
     public string? SessionId { get; }
 
     /// <summary>True when the visitor cookie was issued on this request.</summary>

@@ -6,16 +6,20 @@ namespace ServerSidePersonalization.Identity;
 /// <summary>How the visitor, customer and session ids of a request are found.</summary>
 public sealed class VisitorIdentityOptions
 {
-    /// <summary>The built-in source names, in their default order.</summary>
-    public static readonly IReadOnlyList<string> DefaultOrder =
-        [IdentitySources.Claims, IdentitySources.Header, IdentitySources.VisitorCookie, IdentitySources.MoEngage, IdentitySources.DynamicYield];
+    /// <summary>
+    /// The core sources in their default order; vendor modules' sources (such as a vendor's device id cookie) follow
+    /// them in the order the modules were added.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultOrder = [IdentitySources.Claims, IdentitySources.Header, IdentitySources.VisitorCookie];
 
     /// <summary>The claim types read for the customer id, first match wins.</summary>
     public static readonly IReadOnlyList<string> DefaultCustomerIdClaims = [ClaimTypes.NameIdentifier, "sub"];
 
     /// <summary>
     /// Sources in the order they are asked; for each kind of id (customer, visitor, session) the first valid value
-    /// wins. Names are those of <see cref="IdentitySources"/>. Default (when empty) <see cref="DefaultOrder"/>.
+    /// wins. Names are those of <see cref="IdentitySources"/> and of the vendor modules' sources (<c>MoEngage</c> for
+    /// <c>moe_uuid</c>, <c>DynamicYield</c> for <c>_dyid</c>). Default (when empty) <see cref="DefaultOrder"/>, then every
+    /// module's source.
     /// </summary>
     public IList<string> Order { get; } = [];
 
@@ -49,8 +53,6 @@ public sealed class VisitorIdentityOptions
     /// address before it is used or sent anywhere. Default true.
     /// </summary>
     public bool HashEmailCustomerIds { get; set; } = true;
-
-    internal IReadOnlyList<string> EffectiveOrder => Order.Count > 0 ? [.. Order] : DefaultOrder;
 
     internal IReadOnlyList<string> EffectiveCustomerIdClaims => CustomerIdClaims.Count > 0 ? [.. CustomerIdClaims] : DefaultCustomerIdClaims;
 }

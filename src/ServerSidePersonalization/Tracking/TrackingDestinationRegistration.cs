@@ -4,15 +4,22 @@ using Microsoft.Extensions.Options;
 namespace ServerSidePersonalization.Tracking;
 
 /// <summary>
-/// A built-in destination whose use depends on configuration: <see cref="Create"/> answers null when it is off.
+/// A module's destination whose use depends on configuration: <see cref="Create"/> answers null when it is off.
 /// Destinations an application registers as <see cref="ITrackingDestination"/> are always on.
 /// </summary>
-internal sealed record TrackingDestinationRegistration(Func<IServiceProvider, ITrackingDestination?> Create)
+internal sealed record TrackingDestinationRegistration(string Name, Func<IServiceProvider, ITrackingDestination?> Create)
 {
-    /// <summary>A destination built from the container when <paramref name="enabled"/> holds for the bound options.</summary>
-    public static TrackingDestinationRegistration When<TDestination>(Func<PersonalizationOptions, bool> enabled)
+    /// <summary>
+    /// A destination built from the container when <c>Personalization:Tracking:{name}:Enabled</c> says so, or, when that
+    /// is not set, when <paramref name="enabledByDefault"/> holds.
+    /// </summary>
+    public static TrackingDestinationRegistration When<TDestination>(string name, Func<IServiceProvider, bool> enabledByDefault)
         where TDestination : ITrackingDestination =>
-        new(services => enabled(services.GetRequiredService<IOptions<PersonalizationOptions>>().Value)
+        new(name, services => IsEnabled(services, name, enabledByDefault)
             ? ActivatorUtilities.CreateInstance<TDestination>(services)
             : null);
+
+    /// <summary>Whether the destination <paramref name="name"/> is on, by its switch or else its default.</summary>
+    public static bool IsEnabled(IServiceProvider services, string name, Func<IServiceProvider, bool> enabledByDefault) =>
+        services.GetRequiredService<IOptionsMonitor<TrackingDestinationOptions>>().Get(name).Enabled ?? enabledByDefault(services);
 }

@@ -1,3 +1,4 @@
+using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
 
@@ -5,7 +6,7 @@ namespace ServerSidePersonalization.Tracking;
 
 /// <summary>
 /// One impression or click, in vendor-neutral form. Its <see cref="Id"/> is a UUIDv4 created once and sent unchanged
-/// on every retry, so vendors that de-duplicate (MoEngage's <c>moe_event_uuid</c>) count it once.
+/// on every retry, so vendors that de-duplicate by an event id count it once.
 /// </summary>
 public sealed class TrackingEvent
 {
@@ -15,9 +16,9 @@ public sealed class TrackingEvent
     /// <param name="attribution">The vendor's attribution, as fetched.</param>
     /// <param name="identity">Who saw or clicked it.</param>
     /// <param name="occurredAt">When it happened.</param>
-    /// <param name="elementId">For clicks, which element was clicked (MoEngage's <c>b_id</c>).</param>
-    /// <param name="slotId">For clicks on a recommendation, Dynamic Yield's <c>slotId</c>.</param>
-    /// <param name="timezoneOffsetSeconds">The visitor's offset from UTC in seconds, when known.</param>
+    /// <param name="elementId">For clicks, which element was clicked (an element id).</param>
+    /// <param name="slotId">For clicks on a recommendation, the vendor's slot id of the item.</param>
+    /// <param name="attributes">The in-session attributes of the request it happened on (a destination may report some).</param>
     /// <param name="id">The event id; a new UUIDv4 when null.</param>
     public TrackingEvent(
         TrackingEventKind kind,
@@ -27,7 +28,7 @@ public sealed class TrackingEvent
         DateTimeOffset occurredAt,
         string? elementId = null,
         string? slotId = null,
-        int? timezoneOffsetSeconds = null,
+        RequestAttributes? attributes = null,
         Guid? id = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(experienceKey);
@@ -40,7 +41,7 @@ public sealed class TrackingEvent
         OccurredAt = occurredAt;
         ElementId = elementId;
         SlotId = slotId;
-        TimezoneOffsetSeconds = timezoneOffsetSeconds;
+        Attributes = attributes ?? RequestAttributes.Empty;
         Id = id ?? Guid.NewGuid();
     }
 
@@ -65,9 +66,9 @@ public sealed class TrackingEvent
     /// <summary>For clicks, the element clicked.</summary>
     public string? ElementId { get; }
 
-    /// <summary>For clicks on a recommendation, Dynamic Yield's slot id.</summary>
+    /// <summary>For clicks on a recommendation, the vendor's slot id of the item.</summary>
     public string? SlotId { get; }
 
-    /// <summary>The visitor's offset from UTC in seconds, when known.</summary>
-    public int? TimezoneOffsetSeconds { get; }
+    /// <summary>The in-session attributes of the request the event happened on; empty when unknown.</summary>
+    public RequestAttributes Attributes { get; }
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace ServerSidePersonalization.Tracking;
 
@@ -21,7 +20,10 @@ public sealed class TrackingOptions
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 10_000;
 
-    /// <summary>Keep queued events in a durable outbox. Reserved; not available in this version. Default false.</summary>
+    /// <summary>
+    /// Keep queued events in a durable outbox. Reserved; not available in this version. Default false. Each destination
+    /// is switched on or off by its own <see cref="TrackingDestinationOptions"/>.
+    /// </summary>
     public bool Durable { get; set; }
 
     /// <summary>How many times a batch is tried before it is dropped and counted. Default 6; 1 to 20.</summary>
@@ -35,40 +37,4 @@ public sealed class TrackingOptions
     /// <summary>The longest wait between attempts, also for a vendor's Retry-After. Default 1 min; 1 ms to 1 h.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>Reporting to MoEngage.</summary>
-    public DestinationSwitch MoEngage { get; } = new();
-
-    /// <summary>Reporting clicks to Dynamic Yield's engagement API.</summary>
-    public DestinationSwitch DynamicYield { get; } = new();
-
-    /// <summary>Recording events locally (memory and a JSON-lines file), for the Local provider.</summary>
-    [ValidateObjectMembers]
-    public LocalTrackingOptions Local { get; } = new();
-}
-
-/// <summary>Turns one destination on or off.</summary>
-public sealed class DestinationSwitch
-{
-    /// <summary>
-    /// Whether events go to this destination. Default (null): on when the destination's vendor is the configured
-    /// provider, off otherwise.
-    /// </summary>
-    public bool? Enabled { get; set; }
-}
-
-/// <summary>The local destination: what the sample's statistics and tests read.</summary>
-public sealed class LocalTrackingOptions
-{
-    /// <summary>Whether events are recorded locally. Default (null): on when the provider is Local.</summary>
-    public bool? Enabled { get; set; }
-
-    /// <summary>
-    /// A JSON-lines file the events are appended to, relative to the content root. Default null: memory only.
-    /// </summary>
-    public string? File { get; set; }
-
-    /// <summary>How many recent events are kept in memory. Default 10,000; 1 to 1,000,000.</summary>
-    [Range(1, 1_000_000)]
-    public int MaxEvents { get; set; } = 10_000;
 }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Tests.Infrastructure;
+using ServerSidePersonalization.Vendors.MoEngage;
 
 namespace ServerSidePersonalization.Tests.AspNetCore;
 
@@ -25,7 +27,9 @@ public sealed class PersonalizationOptionsValidatorTests
     [InlineData("Personalization:MoEngage:BaseUrl", "ftp://files.example", "Personalization:MoEngage:BaseUrl")]
     [InlineData("Personalization:MoEngage:HttpTimeout", "00:00:00.100", "Personalization:MoEngage:HttpTimeout")]
     [InlineData("Personalization:MoEngage:Timeout", "00:01:00", "Timeout")]
-    [InlineData("Personalization:Provider", "DynamicYield", "Personalization:Provider DynamicYield")]
+    [InlineData("Personalization:Provider", "Acme", "Personalization:Provider 'Acme' is not a registered provider")]
+    [InlineData("Personalization:Identity:Order:0", "Acme", "Personalization:Identity:Order contains 'Acme'")]
+    [InlineData("Personalization:Context:Attributes:USER_AGENT", "header:User-Agent", "Personalization:Context:Attributes:USER_AGENT")]
     [InlineData("Personalization:Experiences:0", "has space", "Personalization:Experiences")]
     [InlineData("Personalization:Identity:CustomerIdHeader", "Bad Header", "Personalization:Identity:CustomerIdHeader")]
     [InlineData("Personalization:Identity:MaxIdLength", "4", "MaxIdLength")]
@@ -97,9 +101,12 @@ public sealed class PersonalizationOptionsValidatorTests
         services.AddServerSidePersonalization(configuration.GetSection("Custom"));
         var options = services.BuildServiceProvider().GetRequiredService<IOptions<PersonalizationOptions>>().Value;
 
-        Assert.Equal(PersonalizationProvider.MoEngage, options.Provider);
-        Assert.Equal(TimeSpan.FromMilliseconds(250), options.MoEngage.Timeout);
-        Assert.Equal(new Uri("https://sdk-02.moengage.com/"), options.MoEngage.ResolveBaseUrl());
+        var provider = services.BuildServiceProvider();
+        var moEngage = provider.GetRequiredService<IOptions<MoEngageOptions>>().Value;
+
+        Assert.Equal("MoEngage", options.Provider);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), moEngage.Timeout);
+        Assert.Equal(new Uri("https://sdk-02.moengage.com/"), moEngage.ResolveBaseUrl());
     }
 
     [Fact]
@@ -116,5 +123,84 @@ public sealed class PersonalizationOptionsValidatorTests
         var options = services.BuildServiceProvider().GetRequiredService<IOptions<PersonalizationOptions>>().Value;
 
         Assert.Equal(["banner"], options.Experiences);
+    }
+
+    [Fact]
+    public async Task Start_UnknownProvider_ListsTheRegisteredOnes()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Personalization:Provider"] = "Acme",
+        }));
+
+        Assert.Equal(
+            "Personalization:Provider 'Acme' is not a registered provider; registered providers are Local, MoEngage.",
+            Assert.Single(error.Failures));
+    }
+
+    [Fact]
+    public async Task Start_ProviderNameInOtherCase_SelectsIt()
+    {
+        var settings = new Dictionary<string, string?>(ValidMoEngage) { ["Personalization:Provider"] = "moengage" };
+
+        await using var app = await TestApp.StartAsync(settings);
+
+        Assert.Equal("MoEngage", app.Services.GetRequiredService<SelectedProviders>().Main.Provider.Name);
+    }
+
+    [Fact]
+    public async Task Start_MoEngageEventsOnWithoutCredentials_FailsNamingTheSwitch()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(new Dictionary<string, string?>
+        {
+            ["Personalization:Tracking:MoEngage:Enabled"] = "true",
+            ["Personalization:MoEngage:DataCenter"] = "01",
+            ["Personalization:MoEngage:WorkspaceId"] = "WS",
+        }));
+
+        Assert.Equal(
+            "Personalization:MoEngage:ApiKey is required when Personalization:Tracking:MoEngage:Enabled is true.",
+            Assert.Single(error.Failures));
+    }
+
+    [Fact]
+    public async Task Start_MoEngageNotUsed_ItsSettingsAreNotRequired()
+    {
+        await using var app = await TestApp.StartAsync(new Dictionary<string, string?> { ["Personalization:MoEngage:DataCenter"] = "99" });
+
+        Assert.Equal("Local", app.Services.GetRequiredService<SelectedProviders>().Main.Provider.Name);
+    }
+
+    [Fact]
+    public void AddMoEngage_Action_AppliesAfterItsSection()
+    {
+        var services = ServicesWith(new() { ["Personalization:MoEngage:DataCenter"] = "02", ["Personalization:MoEngage:WorkspaceId"] = "WS" });
+
+        services.AddServerSidePersonalization().AddMoEngage(o => o.DataCenter = "03");
+        var moEngage = services.BuildServiceProvider().GetRequiredService<IOptions<MoEngageOptions>>().Value;
+
+        Assert.Equal("03", moEngage.DataCenter);
+        Assert.Equal("WS", moEngage.WorkspaceId);
+    }
+
+    [Fact]
+    public void AddMoEngage_ConfigurationSection_BindsItOverItsSection()
+    {
+        var services = ServicesWith(new() { ["Personalization:MoEngage:DataCenter"] = "02", ["Personalization:MoEngage:WorkspaceId"] = "WS" });
+        var other = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["DataCenter"] = "05" }).Build();
+
+        services.AddServerSidePersonalization().AddMoEngage(other).AddMoEngage();
+        var provider = services.BuildServiceProvider();
+
+        Assert.Equal("05", provider.GetRequiredService<IOptions<MoEngageOptions>>().Value.DataCenter);
+        Assert.Equal("WS", provider.GetRequiredService<IOptions<MoEngageOptions>>().Value.WorkspaceId);
+        Assert.Single(provider.GetServices<ProviderRegistration>(), r => r.Name == "MoEngage");
+    }
+
+    private static ServiceCollection ServicesWith(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        return services;
     }
 }

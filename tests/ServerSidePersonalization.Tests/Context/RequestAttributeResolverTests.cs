@@ -299,10 +299,14 @@ public sealed class RequestAttributeResolverTests
     [InlineData("customer_id")]
     [InlineData("visitor_id")]
     [InlineData("experience_key")]
-    public async Task StartAsync_ReservedAttributeName_FailsNamingTheKey(string attribute)
+    public async Task StartAsync_MoEngageStandardAttributeName_FailsNamingTheKey(string attribute)
     {
-        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() =>
-            StartAsync(Settings(($"Personalization:Context:Attributes:{attribute}", "header:X-Anything"))));
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(Settings(
+            ($"Personalization:Context:Attributes:{attribute}", "header:X-Anything"),
+            ("Personalization:Provider", "MoEngage"),
+            ("Personalization:MoEngage:DataCenter", "01"),
+            ("Personalization:MoEngage:WorkspaceId", "WS"),
+            ("Personalization:MoEngage:ApiKey", "key"))));
 
         Assert.Contains($"Personalization:Context:Attributes:{attribute}", failure.Message, StringComparison.Ordinal);
     }

@@ -13,6 +13,12 @@ namespace ServerSidePersonalization.Vendors.DynamicYield;
 internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
 {
     public const string HttpClientName = "ServerSidePersonalization.DynamicYield";
+
+    /// <summary>
+    /// A report has no page waiting on it, but a hung call holds up every later one of the queue, so it gets a bound
+    /// well under HttpClient's 100 s.
+    /// </summary>
+    public static readonly TimeSpan HttpTimeout = TimeSpan.FromSeconds(10);
     public const string ApiKeyHeader = "DY-API-Key";
     private const string EngagementPath = "v2/collect/user/engagement";
 
@@ -21,9 +27,9 @@ internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
     private readonly Uri _endpoint;
     private readonly string _apiKey;
 
-    public DynamicYieldEngagementDestination(IHttpClientFactory httpClients, IOptions<PersonalizationOptions> options, TimeProvider time)
+    public DynamicYieldEngagementDestination(IHttpClientFactory httpClients, IOptions<DynamicYieldOptions> options, TimeProvider time)
     {
-        var dynamicYield = options.Value.DynamicYield;
+        var dynamicYield = options.Value;
         _httpClients = httpClients;
         _time = time;
         _apiKey = dynamicYield.ApiKey ?? string.Empty;
@@ -31,7 +37,7 @@ internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
         _endpoint = new Uri(new Uri(baseUrl, UriKind.Absolute), EngagementPath);
     }
 
-    public string Name => "DynamicYield";
+    public string Name => DynamicYieldOptions.Name;
 
     /// <summary>
     /// One click per call: the API takes one user per request and has no de-duplication id, so a batch that failed

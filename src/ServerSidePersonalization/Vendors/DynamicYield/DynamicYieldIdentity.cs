@@ -10,5 +10,5 @@ internal static class DynamicYieldIdentity
     public const string SessionCookie = "_dyjsession";
 
     public static IIdentitySource CreateSource() =>
-        new CookieIdentitySource(IdentitySources.DynamicYield, [ServerUserIdCookie, UserIdCookie], SessionCookie);
+        new CookieIdentitySource(DynamicYieldOptions.Name, [ServerUserIdCookie, UserIdCookie], SessionCookie);
 }

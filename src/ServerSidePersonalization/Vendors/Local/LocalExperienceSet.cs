@@ -9,7 +9,7 @@ namespace ServerSidePersonalization.Vendors.Local;
 /// </summary>
 internal sealed class LocalExperienceSet
 {
-    public const string Vendor = "Local";
+    public const string Vendor = LocalProviderOptions.Name;
 
     private readonly Dictionary<string, LocalExperience> _experiences;
 

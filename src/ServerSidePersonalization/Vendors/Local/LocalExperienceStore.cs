@@ -18,10 +18,10 @@ internal sealed class LocalExperienceStore : IDisposable
     private readonly IDisposable? _subscription;
     private volatile LocalExperienceSet _current;
 
-    public LocalExperienceStore(IOptions<PersonalizationOptions> options, IHostEnvironment environment, ILogger<LocalExperienceStore> logger)
+    public LocalExperienceStore(IOptions<LocalProviderOptions> options, IHostEnvironment environment, ILogger<LocalExperienceStore> logger)
     {
         _logger = logger;
-        var configured = options.Value.Local.File;
+        var configured = options.Value.File;
         var path = Path.GetFullPath(configured ?? LocalProviderOptions.DefaultFile, environment.ContentRootPath);
         if (!File.Exists(path))
         {
@@ -39,7 +39,7 @@ internal sealed class LocalExperienceStore : IDisposable
         _current = Load(path);
         Log.Loaded(logger, _current.Count, path);
 
-        if (options.Value.Local.ReloadOnChange)
+        if (options.Value.ReloadOnChange)
         {
             _watcher = new PhysicalFileProvider(Path.GetDirectoryName(path)!);
             var fileName = Path.GetFileName(path);

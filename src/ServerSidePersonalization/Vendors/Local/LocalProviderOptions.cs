@@ -3,6 +3,15 @@ namespace ServerSidePersonalization.Vendors.Local;
 /// <summary>The embedded Local provider: experiences from a JSON file, bucketed deterministically per visitor.</summary>
 public sealed class LocalProviderOptions
 {
+    /// <summary>The module's name: the provider name and the destination name.</summary>
+    public const string Name = "Local";
+
+    /// <summary>The configuration section the provider binds, under <c>Personalization</c>.</summary>
+    public const string SectionName = "Local";
+
+    /// <summary>How long a page waits for the Local provider, which answers from memory; it only guards against a pathological file.</summary>
+    internal static readonly TimeSpan Budget = TimeSpan.FromSeconds(1);
+
     /// <summary>The default file looked for in the content root when <see cref="File"/> is not set.</summary>
     public const string DefaultFile = "experiences.json";
 

@@ -16,10 +16,10 @@ internal sealed class LocalTrackingDestination : ITrackingDestination
     private readonly LocalTrackingStore _store;
     private readonly string? _file;
 
-    public LocalTrackingDestination(LocalTrackingStore store, IOptions<PersonalizationOptions> options, IHostEnvironment environment)
+    public LocalTrackingDestination(LocalTrackingStore store, IOptions<LocalTrackingOptions> options, IHostEnvironment environment)
     {
         _store = store;
-        _file = options.Value.Tracking.Local.File is { Length: > 0 } file ? Path.GetFullPath(file, environment.ContentRootPath) : null;
+        _file = options.Value.File is { Length: > 0 } file ? Path.GetFullPath(file, environment.ContentRootPath) : null;
     }
 
     public string Name => LocalExperienceSet.Vendor;

@@ -10,10 +10,10 @@ public sealed class LocalTrackingStore
     private readonly Lock _gate = new();
 
     /// <summary>Creates the store with the configured capacity (<c>Personalization:Tracking:Local:MaxEvents</c>).</summary>
-    public LocalTrackingStore(IOptions<PersonalizationOptions> options)
+    public LocalTrackingStore(IOptions<LocalTrackingOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _capacity = options.Value.Tracking.Local.MaxEvents;
+        _capacity = options.Value.MaxEvents;
     }
 
     /// <summary>A copy of the records kept, oldest first.</summary>

@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Http;
 using ServerSidePersonalization.Tracking;
 
@@ -17,16 +19,19 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
     public const string HttpClientName = "ServerSidePersonalization.MoEngage.Events";
     public const string Shown = "MOE_PERSONALIZATION_MESSAGE_SHOWN";
     public const string Clicked = "MOE_PERSONALIZATION_MESSAGE_CLICKED";
+
+    /// <summary>The custom in-session attribute that carries the visitor's UTC offset, in seconds.</summary>
+    public const string TimezoneOffsetAttribute = "user_timezone_offset";
     private const string EventsPath = "v1/experiences/events";
 
     private readonly IHttpClientFactory _httpClients;
     private readonly MoEngageConnection _connection;
     private readonly TimeProvider _time;
 
-    public MoEngageEventsDestination(IHttpClientFactory httpClients, IOptions<PersonalizationOptions> options, TimeProvider time)
+    public MoEngageEventsDestination(IHttpClientFactory httpClients, IOptions<MoEngageOptions> options, TimeProvider time)
     {
         _httpClients = httpClients;
-        _connection = new MoEngageConnection(options.Value.MoEngage);
+        _connection = new MoEngageConnection(options.Value);
         _time = time;
     }
 
@@ -61,8 +66,19 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
     internal static MoEngageEventsRequest CreateBody(IReadOnlyList<TrackingEvent> batch) => new(
         [.. batch.GroupBy(e => CustomerId(e)!, StringComparer.Ordinal).Select(user => new MoEngageEventElement(
             user.Key,
-            user.Select(e => e.TimezoneOffsetSeconds).FirstOrDefault(offset => offset is not null),
+            user.Select(e => TimezoneOffset(e.Attributes)).FirstOrDefault(offset => offset is not null),
             [.. user.Select(ToAction)]))]);
+
+    /// <summary>
+    /// The visitor's UTC offset in seconds, when the site supplies it as the custom attribute <c>user_timezone_offset</c>
+    /// (for example from a cookie its script sets); MoEngage accepts -54000 to 54000.
+    /// </summary>
+    private static int? TimezoneOffset(RequestAttributes attributes) =>
+        attributes.Custom.TryGetValue(TimezoneOffsetAttribute, out var text)
+        && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
+        && seconds is >= -54000 and <= 54000
+            ? seconds
+            : null;
 
     /// <summary>The same id the fetch used as <c>customer_id</c>: the customer, else the visitor, else MoEngage's device id.</summary>
     private static string? CustomerId(TrackingEvent trackingEvent) =>

@@ -28,19 +28,19 @@ internal sealed class MoEngageExperienceProvider : IExperienceProvider
 
     public MoEngageExperienceProvider(
         IHttpClientFactory httpClients,
-        IOptions<PersonalizationOptions> options,
+        IOptions<MoEngageOptions> options,
         TimeProvider time,
         ILogger<MoEngageExperienceProvider> logger)
     {
         _httpClients = httpClients;
-        _options = options.Value.MoEngage;
+        _options = options.Value;
         _connection = new MoEngageConnection(_options);
         _logger = logger;
         _configurationErrors = new LogThrottle(time, TimeSpan.FromMinutes(1));
         _transientErrors = new LogThrottle(time, TimeSpan.FromSeconds(10));
     }
 
-    public string Name => "MoEngage";
+    public string Name => MoEngageOptions.Name;
 
     public async ValueTask<ExperienceFetchResult> FetchAsync(ExperienceRequest request, CancellationToken cancellationToken)
     {
@@ -50,20 +50,7 @@ internal sealed class MoEngageExperienceProvider : IExperienceProvider
         }
 
         var chunks = request.Keys.Chunk(MaxKeysPerCall).Select(keys => FetchChunkAsync(request, keys, cancellationToken));
-        var results = await Task.WhenAll(chunks).ConfigureAwait(false);
-        var experiences = new Dictionary<string, Experience>(StringComparer.Ordinal);
-        var failed = new List<string>();
-        foreach (var result in results)
-        {
-            foreach (var (key, experience) in result.Experiences)
-            {
-                experiences[key] = experience;
-            }
-
-            failed.AddRange(result.FailedKeys);
-        }
-
-        return new ExperienceFetchResult(experiences, failed);
+        return ExperienceFetchResult.Merge(await Task.WhenAll(chunks).ConfigureAwait(false));
     }
 
     private async Task<ExperienceFetchResult> FetchChunkAsync(ExperienceRequest request, IReadOnlyList<string> keys, CancellationToken cancellationToken)

@@ -5,6 +5,12 @@ namespace ServerSidePersonalization.Vendors.MoEngage;
 /// <summary>MoEngage Personalize: where the workspace lives, its credentials and how long a page waits for it.</summary>
 public sealed class MoEngageOptions
 {
+    /// <summary>The module's name: the provider name, the destination name and the identity source name.</summary>
+    public const string Name = "MoEngage";
+
+    /// <summary>The configuration section the module binds, under <c>Personalization</c>.</summary>
+    public const string SectionName = "MoEngage";
+
     /// <summary>The data centers MoEngage hosts workspaces in.</summary>
     public static readonly IReadOnlyList<string> DataCenters = ["01", "02", "03", "04", "05", "06", "101"];
 

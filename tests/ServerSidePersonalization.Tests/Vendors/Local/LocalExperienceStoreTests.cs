@@ -221,9 +221,7 @@ public sealed class LocalExperienceStoreTests : IDisposable
 
     private LocalExperienceStore CreateStore(string? file, string? contentRoot = null, bool reloadOnChange = false)
     {
-        var options = new PersonalizationOptions();
-        options.Local.File = file;
-        options.Local.ReloadOnChange = reloadOnChange;
+        var options = new LocalProviderOptions { File = file, ReloadOnChange = reloadOnChange };
         return new LocalExperienceStore(
             Options.Create(options),
             new ContentRoot(contentRoot ?? Path.GetTempPath()),

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Experiences;
+using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Tracking;
+
+namespace ServerSidePersonalization.AspNetCore;
+
+/// <summary>
+/// What a vendor module registers through: its options (bound from its own sub-section, validated at start-up), its
+/// provider, its destinations and its id sources. The core selects among what is registered and never names a vendor.
+/// </summary>
+internal static class PersonalizationModuleExtensions
+{
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> from <c>Personalization:{path}</c> on the first call, then from
+    /// <paramref name="configuration"/> and <paramref name="configure"/> when given (later sources win). Answers true on
+    /// the first call, when the module registers its services.
+    /// </summary>
+    public static bool AddModuleOptions<TOptions>(
+        this IPersonalizationBuilder builder, string path, IConfiguration? configuration, Action<TOptions>? configure)
+        where TOptions : class
+    {
+        var services = builder.Services;
+        var first = !services.Any(d => d.ServiceType == typeof(ModuleMarker<TOptions>));
+        var options = services.AddOptions<TOptions>();
+        if (first)
+        {
+            services.AddSingleton(new ModuleMarker<TOptions>());
+            PersonalizationConfiguration.Find(services).Bind(options, path);
+            services.AddOptionsWithValidateOnStart<TOptions>();
+        }
+
+        if (configuration is not null)
+        {
+            options.Bind(configuration);
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return first;
+    }
+
+    /// <summary>Registers a provider chosen by <paramref name="name"/>, waited for at most <paramref name="budget"/>.</summary>
+    public static void AddExperienceProvider<TProvider>(
+        this IPersonalizationBuilder builder,
+        string name,
+        Func<IServiceProvider, TimeSpan> budget,
+        Func<IServiceProvider, IReadOnlyCollection<string>>? routedKeys = null)
+        where TProvider : class, IExperienceProvider
+    {
+        builder.Services.TryAddSingleton<TProvider>();
+        builder.Services.AddSingleton(new ProviderRegistration(name, sp => sp.GetRequiredService<TProvider>(), budget, routedKeys));
+    }
+
+    /// <summary>
+    /// Registers a destination switched by <c>Personalization:Tracking:{name}:Enabled</c>, on by default when
+    /// <paramref name="enabledByDefault"/> holds.
+    /// </summary>
+    public static void AddTrackingDestination<TDestination>(
+        this IPersonalizationBuilder builder, string name, Func<IServiceProvider, bool> enabledByDefault)
+        where TDestination : ITrackingDestination
+    {
+        var services = builder.Services;
+        PersonalizationConfiguration.Find(services)
+            .Bind(services.AddOptions<TrackingDestinationOptions>(name), "Tracking" + ConfigurationPath.KeyDelimiter + name);
+        services.AddSingleton(TrackingDestinationRegistration.When<TDestination>(name, enabledByDefault));
+    }
+
+    /// <summary>Registers an id source that <c>Personalization:Identity:Order</c> can name.</summary>
+    public static void AddIdentitySource(this IPersonalizationBuilder builder, string name, Func<IServiceProvider, IIdentitySource> create)
+    {
+        builder.Services.AddSingleton(create);
+        builder.Services.AddSingleton(new IdentitySourceName(name));
+    }
+
+    /// <summary>The bound vendor-neutral options.</summary>
+    public static PersonalizationOptions PersonalizationOptions(this IServiceProvider services) =>
+        services.GetRequiredService<IOptions<PersonalizationOptions>>().Value;
+
+    /// <summary>Marks a module's options as bound, so a second <c>Add&lt;Vendor&gt;()</c> only adds its own settings.</summary>
+    private sealed class ModuleMarker<TOptions>;
+}

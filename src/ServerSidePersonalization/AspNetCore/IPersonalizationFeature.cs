@@ -1,6 +1,7 @@
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.AspNetCore;
 
@@ -40,6 +41,12 @@ public interface IPersonalizationFeature
     /// <param name="elementId">Which element was clicked (MoEngage's <c>b_id</c>).</param>
     /// <param name="slotId">For a recommendation, Dynamic Yield's slot id of the item clicked.</param>
     void TrackClick(Experience experience, string? elementId = null, string? slotId = null);
+
+    /// <summary>
+    /// Reports a conversion (a purchase, a login, a custom goal) for this visitor now (in the background), to the
+    /// destination of the vendor the event's type belongs to. The event validated itself when it was created.
+    /// </summary>
+    void TrackConversion(IConversionEvent conversion);
 
     /// <summary>The experiences tracked as shown on this page view, in the order they were first tracked.</summary>
     IReadOnlyList<Experience> RenderedExperiences { get; }

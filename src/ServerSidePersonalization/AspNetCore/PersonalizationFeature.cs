@@ -92,6 +92,12 @@ internal sealed class PersonalizationFeature(
         TrackClick(experience.Key, experience.Attribution, elementId, slotId);
     }
 
+    public void TrackConversion(IConversionEvent conversion)
+    {
+        ArgumentNullException.ThrowIfNull(conversion);
+        services.Tracking.Enqueue(new TrackingEvent(conversion, identity, services.Time.GetUtcNow(), attributes));
+    }
+
     /// <summary>Reports a click known only by its key and attribution (the click endpoint has no <see cref="Experience"/>).</summary>
     internal void TrackClick(string experienceKey, ExperienceAttribution attribution, string? elementId, string? slotId) =>
         services.Tracking.Enqueue(CreateEvent(TrackingEventKind.Click, experienceKey, attribution, elementId, slotId));

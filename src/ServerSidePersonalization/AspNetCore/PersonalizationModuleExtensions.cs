@@ -59,17 +59,23 @@ internal static class PersonalizationModuleExtensions
     }
 
     /// <summary>
-    /// Registers a destination switched by <c>Personalization:Tracking:{name}:Enabled</c>, on by default when
+    /// Registers a destination switched by <c>Personalization:Tracking:{switchName}:Enabled</c> (by default the
+    /// destination's own name; a vendor's destinations can share one switch), on by default when
     /// <paramref name="enabledByDefault"/> holds.
     /// </summary>
     public static void AddTrackingDestination<TDestination>(
-        this IPersonalizationBuilder builder, string name, Func<IServiceProvider, bool> enabledByDefault)
+        this IPersonalizationBuilder builder, string switchName, Func<IServiceProvider, bool> enabledByDefault)
         where TDestination : ITrackingDestination
     {
         var services = builder.Services;
-        PersonalizationConfiguration.Find(services)
-            .Bind(services.AddOptions<TrackingDestinationOptions>(name), "Tracking" + ConfigurationPath.KeyDelimiter + name);
-        services.AddSingleton(TrackingDestinationRegistration.When<TDestination>(name, enabledByDefault));
+        if (!services.Any(d => d.ServiceType == typeof(TrackingDestinationRegistration)
+            && d.ImplementationInstance is TrackingDestinationRegistration { Name: var name } && name == switchName))
+        {
+            PersonalizationConfiguration.Find(services)
+                .Bind(services.AddOptions<TrackingDestinationOptions>(switchName), "Tracking" + ConfigurationPath.KeyDelimiter + switchName);
+        }
+
+        services.AddSingleton(TrackingDestinationRegistration.When<TDestination>(switchName, enabledByDefault));
     }
 
     /// <summary>Registers an id source that <c>Personalization:Identity:Order</c> can name.</summary>

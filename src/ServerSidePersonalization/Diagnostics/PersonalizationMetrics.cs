@@ -60,6 +60,15 @@ internal sealed class PersonalizationMetrics
         }
     }
 
+    /// <summary>An event a destination was meant to report but could not for this visitor (no id the vendor knows).</summary>
+    public void TrackingSkipped(string destination, string reason)
+    {
+        if (_trackingEvents.Enabled)
+        {
+            _trackingEvents.Add(1, new("destination", destination), new("outcome", "skipped"), new("reason", reason));
+        }
+    }
+
     private static string OriginTag(ExperienceOrigin origin) => origin switch
     {
         ExperienceOrigin.L1 => "l1",

@@ -7,6 +7,8 @@ namespace ServerSidePersonalization.Tracking;
 /// A module's destination whose use depends on configuration: <see cref="Create"/> answers null when it is off.
 /// Destinations an application registers as <see cref="ITrackingDestination"/> are always on.
 /// </summary>
+/// <param name="Name">The switch it is turned on and off by (<c>Personalization:Tracking:{Name}:Enabled</c>).</param>
+/// <param name="Create">Builds the destination, or answers null when it is off.</param>
 internal sealed record TrackingDestinationRegistration(string Name, Func<IServiceProvider, ITrackingDestination?> Create)
 {
     /// <summary>

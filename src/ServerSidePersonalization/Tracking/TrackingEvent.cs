@@ -5,12 +5,12 @@ using ServerSidePersonalization.Identity;
 namespace ServerSidePersonalization.Tracking;
 
 /// <summary>
-/// One impression or click, in vendor-neutral form. Its <see cref="Id"/> is a UUIDv4 created once and sent unchanged
+/// One impression, click or conversion, in vendor-neutral form. Its <see cref="Id"/> is a UUIDv4 created once and sent unchanged
 /// on every retry, so vendors that de-duplicate by an event id count it once.
 /// </summary>
 public sealed class TrackingEvent
 {
-    /// <summary>Creates an event.</summary>
+    /// <summary>Creates an impression or a click.</summary>
     /// <param name="kind">Impression or click.</param>
     /// <param name="experienceKey">The experience's key.</param>
     /// <param name="attribution">The vendor's attribution, as fetched.</param>
@@ -45,17 +45,38 @@ public sealed class TrackingEvent
         Id = id ?? Guid.NewGuid();
     }
 
+    /// <summary>Creates a conversion.</summary>
+    /// <param name="conversion">What happened, in the form of the vendor it is meant for.</param>
+    /// <param name="identity">Who converted.</param>
+    /// <param name="occurredAt">When it happened.</param>
+    /// <param name="attributes">The in-session attributes of the request it happened on.</param>
+    /// <param name="id">The event id; a new UUIDv4 when null.</param>
+    public TrackingEvent(IConversionEvent conversion, VisitorIdentity identity, DateTimeOffset occurredAt, RequestAttributes? attributes = null, Guid? id = null)
+    {
+        ArgumentNullException.ThrowIfNull(conversion);
+        ArgumentNullException.ThrowIfNull(identity);
+        Kind = TrackingEventKind.Conversion;
+        Conversion = conversion;
+        Identity = identity;
+        OccurredAt = occurredAt;
+        Attributes = attributes ?? RequestAttributes.Empty;
+        Id = id ?? Guid.NewGuid();
+    }
+
     /// <summary>The event id (UUIDv4), the same on every delivery attempt.</summary>
     public Guid Id { get; }
 
     /// <summary>Impression or click.</summary>
     public TrackingEventKind Kind { get; }
 
-    /// <summary>The experience's key.</summary>
-    public string ExperienceKey { get; }
+    /// <summary>The experience's key; null for a conversion.</summary>
+    public string? ExperienceKey { get; }
 
-    /// <summary>The vendor's attribution, exactly as fetched.</summary>
-    public ExperienceAttribution Attribution { get; }
+    /// <summary>The vendor's attribution, exactly as fetched; null for a conversion.</summary>
+    public ExperienceAttribution? Attribution { get; }
+
+    /// <summary>For <see cref="TrackingEventKind.Conversion"/>, what happened; null otherwise.</summary>
+    public IConversionEvent? Conversion { get; }
 
     /// <summary>Who saw or clicked the experience.</summary>
     public VisitorIdentity Identity { get; }

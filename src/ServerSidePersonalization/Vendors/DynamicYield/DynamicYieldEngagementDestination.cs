@@ -1,68 +1,102 @@
 using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Http;
-using ServerSidePersonalization.Identity;
 using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.Vendors.DynamicYield;
 
 /// <summary>
-/// Reports clicks to <c>POST {base}/v2/collect/user/engagement</c>: a <c>SLOT_CLICK</c> for a click on a
-/// recommendation slot, a <c>CLICK</c> for a click on a choice with a <c>decisionId</c>. Impressions are not sent
-/// (Dynamic Yield counts a variation as served when it answers the choose call).
+/// Reports engagement with what Dynamic Yield served to <c>POST {base}/v2/collect/user/engagement</c>: an <c>IMP</c>
+/// for each choice the page rendered (in <see cref="DynamicYieldImpressionMode.Rendered"/> mode; in implicit mode the
+/// choose call counted it), a <c>SLOT_CLICK</c> for a click on a recommendation slot, a <c>CLICK</c> with the choice's
+/// <c>decisionId</c> and the variation clicked otherwise. Experiences other vendors served are never reported here,
+/// and a visitor with no id Dynamic Yield knows is skipped and counted, not reported under someone else's id.
 /// </summary>
 internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
 {
     public const string HttpClientName = "ServerSidePersonalization.DynamicYield";
+    public const string ApiKeyHeader = "DY-API-Key";
 
     /// <summary>
     /// A report has no page waiting on it, but a hung call holds up every later one of the queue, so it gets a bound
     /// well under HttpClient's 100 s.
     /// </summary>
     public static readonly TimeSpan HttpTimeout = TimeSpan.FromSeconds(10);
-    public const string ApiKeyHeader = "DY-API-Key";
+
     private const string EngagementPath = "v2/collect/user/engagement";
 
     private readonly IHttpClientFactory _httpClients;
     private readonly TimeProvider _time;
+    private readonly PersonalizationMetrics _metrics;
+    private readonly DynamicYieldOptions _options;
+    private readonly string _visitorCookie;
     private readonly Uri _endpoint;
-    private readonly string _apiKey;
 
-    public DynamicYieldEngagementDestination(IHttpClientFactory httpClients, IOptions<DynamicYieldOptions> options, TimeProvider time)
+    public DynamicYieldEngagementDestination(
+        IHttpClientFactory httpClients,
+        IOptions<DynamicYieldOptions> options,
+        IOptions<PersonalizationOptions> personalization,
+        TimeProvider time,
+        PersonalizationMetrics metrics)
     {
-        var dynamicYield = options.Value;
         _httpClients = httpClients;
         _time = time;
-        _apiKey = dynamicYield.ApiKey ?? string.Empty;
-        var baseUrl = dynamicYield.BaseUrl.EndsWith('/') ? dynamicYield.BaseUrl : dynamicYield.BaseUrl + "/";
-        _endpoint = new Uri(new Uri(baseUrl, UriKind.Absolute), EngagementPath);
+        _metrics = metrics;
+        _options = options.Value;
+        _visitorCookie = personalization.Value.Identity.VisitorCookie;
+        _endpoint = new Uri(_options.ResolveBaseUrl(), EngagementPath);
     }
 
     public string Name => DynamicYieldOptions.Name;
 
     /// <summary>
-    /// One click per call: the API takes one user per request and has no de-duplication id, so a batch that failed
-    /// half-way could not be sent again without counting someone else's click twice.
+    /// One engagement per call: the API takes one user per request and has no de-duplication id, so a batch that
+    /// failed half-way could not be sent again without counting someone else's engagement twice.
     /// </summary>
     public int MaxBatchSize => 1;
 
-    public bool Accepts(TrackingEvent trackingEvent) =>
-        trackingEvent.Kind == TrackingEventKind.Click
-        && (!string.IsNullOrEmpty(trackingEvent.SlotId) || !string.IsNullOrEmpty(trackingEvent.Attribution.DecisionId));
+    public bool Accepts(TrackingEvent trackingEvent)
+    {
+        if (trackingEvent.Attribution is not { Vendor: DynamicYieldOptions.Name } attribution || string.IsNullOrEmpty(attribution.DecisionId))
+        {
+            return false;
+        }
+
+        var reportable = trackingEvent.Kind switch
+        {
+            TrackingEventKind.Impression => _options.ImpressionMode == DynamicYieldImpressionMode.Rendered,
+            TrackingEventKind.Click => true,
+            _ => false,
+        };
+        if (!reportable)
+        {
+            return false;
+        }
+
+        if (DynamicYieldUsers.For(trackingEvent.Identity, _options.Mode, _visitorCookie, out var missing) is null)
+        {
+            _metrics.TrackingSkipped(Name, missing!);
+            return false;
+        }
+
+        return true;
+    }
 
     public async Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(batch.Count, MaxBatchSize, nameof(batch));
-        var click = batch[0];
-        if (CreateBody(click) is not { } body)
+        var engagement = batch[0];
+        if (DynamicYieldUsers.For(engagement.Identity, _options.Mode, _visitorCookie, out var missing) is not { } ids)
         {
-            return DeliveryResult.Rejected("no Dynamic Yield cookie and no user id to report the click for");
+            return DeliveryResult.Rejected(missing!);
         }
 
+        var body = new DynamicYieldEngagementRequest(ids.User, ids.Session, [ToEngagement(engagement)]);
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint)
         {
             Content = BoundedJson.Content(body, DynamicYieldJsonContext.Default.DynamicYieldEngagementRequest),
         };
-        request.Headers.TryAddWithoutValidation(ApiKeyHeader, _apiKey);
+        request.Headers.TryAddWithoutValidation(ApiKeyHeader, _options.ApiKey);
 
         // Only the status and headers matter (success is 204, no body), so the body is never read: a malformed or
         // huge one cannot fail or stall delivery.
@@ -71,40 +105,26 @@ internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
         var status = (int)response.StatusCode;
         return response.IsSuccessStatusCode ? DeliveryResult.Delivered
             : RetryAfter.IsTransient(status) ? DeliveryResult.Retry($"HTTP {status}", RetryAfter.From(response, _time))
-            : DeliveryResult.Rejected($"HTTP {status}");
+            : DeliveryResult.Rejected(status is 401 or 403 or 451 ? $"HTTP {status}: check Personalization:DynamicYield:ApiKey (a server-side key)" : $"HTTP {status}");
     }
 
     /// <summary>
-    /// Web mode when the visitor has Dynamic Yield's user cookies (either one stands in for the other, as both hold the
-    /// same id), else API-only mode with our own ids; null when there is no id at all.
+    /// A click on a recommendation slot is the finer report (<c>SLOT_CLICK</c>); any other click is a <c>CLICK</c> on the
+    /// choice, and an impression an <c>IMP</c>, both with the variation shown, which multi-variation campaigns need.
     /// </summary>
-    private static DynamicYieldEngagementRequest? CreateBody(TrackingEvent click)
+    private static DynamicYieldEngagement ToEngagement(TrackingEvent trackingEvent)
     {
-        var identity = click.Identity;
-        var ids = identity.Identifiers;
-        var dyid = ids.GetValueOrDefault(DynamicYieldIdentity.UserIdCookie);
-        var dyidServer = ids.GetValueOrDefault(DynamicYieldIdentity.ServerUserIdCookie);
-        DynamicYieldUser user;
-        DynamicYieldSession? session;
-        if (dyid is not null || dyidServer is not null)
+        var attribution = trackingEvent.Attribution!;
+        if (trackingEvent.Kind == TrackingEventKind.Click && !string.IsNullOrEmpty(trackingEvent.SlotId))
         {
-            user = new DynamicYieldUser { Dyid = dyid ?? dyidServer, DyidServer = dyidServer ?? dyid };
-            session = ids.GetValueOrDefault(DynamicYieldIdentity.SessionCookie) is { } dy ? new DynamicYieldSession { Dy = dy } : null;
-        }
-        else if ((identity.CustomerId ?? identity.VisitorId) is { } id)
-        {
-            user = new DynamicYieldUser { Id = id };
-            session = (identity.SessionId ?? identity.VisitorId) is { } custom ? new DynamicYieldSession { Custom = custom } : null;
-        }
-        else
-        {
-            return null;
+            return new DynamicYieldEngagement { Type = DynamicYieldEngagement.SlotClick, SlotId = trackingEvent.SlotId };
         }
 
-        // A click on a recommendation slot is the finer report; the choice's decisionId is only used without one.
-        var engagement = !string.IsNullOrEmpty(click.SlotId)
-            ? new DynamicYieldEngagement { Type = DynamicYieldEngagement.SlotClick, SlotId = click.SlotId }
-            : new DynamicYieldEngagement { Type = DynamicYieldEngagement.Click, DecisionId = click.Attribution.DecisionId };
-        return new DynamicYieldEngagementRequest(user, session, [engagement]);
+        return new DynamicYieldEngagement
+        {
+            Type = trackingEvent.Kind == TrackingEventKind.Impression ? DynamicYieldEngagement.Impression : DynamicYieldEngagement.Click,
+            DecisionId = attribution.DecisionId,
+            Variations = DynamicYieldVariationIds.Parse(attribution.VariationId),
+        };
     }
 }

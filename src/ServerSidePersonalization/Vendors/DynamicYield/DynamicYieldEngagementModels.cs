@@ -31,9 +31,13 @@ internal sealed record DynamicYieldSession
     public string? Custom { get; init; }
 }
 
-/// <summary>A <c>CLICK</c> (with the choice's <c>decisionId</c>) or a <c>SLOT_CLICK</c> (with the recommendation's <c>slotId</c>).</summary>
+/// <summary>
+/// An <c>IMP</c> or <c>CLICK</c> (with the choice's <c>decisionId</c> and the variation ids shown) or a <c>SLOT_CLICK</c>
+/// (with the recommendation's <c>slotId</c>).
+/// </summary>
 internal sealed record DynamicYieldEngagement
 {
+    public const string Impression = "IMP";
     public const string Click = "CLICK";
     public const string SlotClick = "SLOT_CLICK";
 
@@ -42,6 +46,9 @@ internal sealed record DynamicYieldEngagement
 
     [JsonPropertyName("decisionId")]
     public string? DecisionId { get; init; }
+
+    [JsonPropertyName("variations")]
+    public IReadOnlyList<long>? Variations { get; init; }
 
     [JsonPropertyName("slotId")]
     public string? SlotId { get; init; }

@@ -59,6 +59,7 @@ public static class DynamicYieldPersonalizationBuilderExtensions
             .RemoveAllLoggers();
         builder.AddTrackingDestination<DynamicYieldEngagementDestination>(DynamicYieldOptions.Name, IsUsed);
         builder.AddIdentitySource(DynamicYieldOptions.Name, _ => DynamicYieldIdentity.CreateSource());
+        builder.AddIdentitySource(DynamicYieldSessionSource.SourceName, sp => ActivatorUtilities.CreateInstance<DynamicYieldSessionSource>(sp));
         return builder;
     }
 

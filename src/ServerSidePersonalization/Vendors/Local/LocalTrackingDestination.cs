@@ -26,7 +26,7 @@ internal sealed class LocalTrackingDestination : ITrackingDestination
 
     public int MaxBatchSize => 1000;
 
-    public bool Accepts(TrackingEvent trackingEvent) => trackingEvent.Attribution.Vendor == LocalExperienceSet.Vendor;
+    public bool Accepts(TrackingEvent trackingEvent) => trackingEvent.Attribution?.Vendor == LocalExperienceSet.Vendor;
 
     public async Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken)
     {
@@ -61,8 +61,8 @@ internal sealed class LocalTrackingDestination : ITrackingDestination
         trackingEvent.Id.ToString("D"),
         trackingEvent.Kind == TrackingEventKind.Click ? "click" : "impression",
         trackingEvent.OccurredAt,
-        trackingEvent.ExperienceKey,
-        trackingEvent.Attribution.VariationId,
+        trackingEvent.ExperienceKey!,
+        trackingEvent.Attribution!.VariationId,
         trackingEvent.ElementId,
         trackingEvent.SlotId,
         trackingEvent.Identity.UserId is { } user ? HashUser(user) : null);

@@ -40,8 +40,7 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
     public int MaxBatchSize => 100;
 
     public bool Accepts(TrackingEvent trackingEvent) =>
-        trackingEvent.Attribution.Vendor == MoEngageIdentity.Vendor
-        && trackingEvent.Attribution.Context.ValueKind == JsonValueKind.Object
+        trackingEvent.Attribution is { Vendor: MoEngageIdentity.Vendor, Context.ValueKind: JsonValueKind.Object }
         && CustomerId(trackingEvent) is not null;
 
     public async Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken)
@@ -92,8 +91,8 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
         trackingEvent.OccurredAt.ToUnixTimeSeconds(),
         "web",
         trackingEvent is { Kind: TrackingEventKind.Click, ElementId: { } element }
-            ? WithElement(trackingEvent.Attribution.Context, element)
-            : trackingEvent.Attribution.Context);
+            ? WithElement(trackingEvent.Attribution!.Context, element)
+            : trackingEvent.Attribution!.Context);
 
     /// <summary>The experience context exactly as fetched, with <c>b_id</c> set to the clicked element.</summary>
     private static JsonElement WithElement(JsonElement context, string elementId)

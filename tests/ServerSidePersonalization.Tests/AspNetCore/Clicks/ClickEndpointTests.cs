@@ -170,8 +170,8 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
         Assert.Equal("cta", click.ElementId);
         Assert.Null(click.SlotId);
         Assert.Equal(visitor, click.Identity.VisitorId);
-        Assert.Equal("MoEngage", click.Attribution.Vendor);
-        Assert.True(JsonNode.DeepEquals(MoEngageStub.Context("hero"), JsonNode.Parse(click.Attribution.Context.GetRawText())));
+        Assert.Equal("MoEngage", click.Attribution!.Vendor);
+        Assert.True(JsonNode.DeepEquals(MoEngageStub.Context("hero"), JsonNode.Parse(click.Attribution!.Context.GetRawText())));
     }
 
     [Fact]
@@ -283,7 +283,7 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
         Assert.Equal(location, response.Headers.Location?.OriginalString);
         var click = Assert.Single(shared.Recorder.AcceptedClicks(visitor));
         Assert.Equal(("hero", elementId, slotId), (click.ExperienceKey, click.ElementId, click.SlotId));
-        Assert.Equal("Local", click.Attribution.Vendor);
+        Assert.Equal("Local", click.Attribution!.Vendor);
     }
 
     [Theory]

@@ -19,6 +19,8 @@ internal sealed class PersonalizationFeature(
     private readonly Dictionary<string, Task<ExperienceFetchResult>> _fetches = new(StringComparer.Ordinal);
     private List<Experience>? _rendered;
     private bool _declaredStarted;
+    private bool _cookiesHooked;
+    private PageContext? _page;
 
     /// <summary>Resolves the request's identity and attributes and makes its feature.</summary>
     internal static PersonalizationFeature Create(HttpContext context, PersonalizationServices services) =>
@@ -147,12 +149,61 @@ internal sealed class PersonalizationFeature(
             return null;
         }
 
-        var fetch = services.Source.GetAsync(new ExperienceRequest(identity, missing, attributes), CancellationToken.None);
+        _page ??= PageContextReader.Read(context);
+        var fetch = services.Source.GetAsync(new ExperienceRequest(identity, missing, attributes, _page), CancellationToken.None);
+        if (!_cookiesHooked && !context.Response.HasStarted)
+        {
+            _cookiesHooked = true;
+            context.Response.OnStarting(static state => ((PersonalizationFeature)state).SetProviderCookies(), this);
+        }
+
         foreach (var key in missing)
         {
             _fetches[key] = fetch;
         }
 
         return fetch;
+    }
+
+    /// <summary>
+    /// Sets the cookies the providers asked for (a vendor's new user and session ids) as the response starts, from
+    /// every fetch that has answered by then; not where consent forbids tracking cookies.
+    /// </summary>
+    private Task SetProviderCookies()
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.ITrackingConsentFeature>()?.CanTrack == false)
+        {
+            return Task.CompletedTask;
+        }
+
+        List<Task<ExperienceFetchResult>> fetches;
+        lock (_fetches)
+        {
+            fetches = [.. _fetches.Values.Distinct()];
+        }
+
+        var cookies = context.Response.Cookies;
+        foreach (var fetch in fetches)
+        {
+            if (!fetch.IsCompletedSuccessfully)
+            {
+                continue;
+            }
+
+            foreach (var cookie in fetch.Result.Cookies)
+            {
+                cookies.Append(cookie.Name, cookie.Value, new CookieOptions
+                {
+                    HttpOnly = true,
+                    Secure = context.Request.IsHttps,
+                    SameSite = SameSiteMode.Lax,
+                    Path = "/",
+                    MaxAge = cookie.MaxAge,
+                    IsEssential = false,
+                });
+            }
+        }
+
+        return Task.CompletedTask;
     }
 }

@@ -6,7 +6,8 @@ using ServerSidePersonalization.Experiences;
 namespace ServerSidePersonalization.Caching;
 
 /// <summary>
-/// Names the entries of one request: a SHA-256 over the user id, the provider and the custom in-session attributes,
+/// Names the entries of one request: a SHA-256 over the user id, the provider, the custom in-session attributes and
+/// the page type and data,
 /// so a different user, provider or <c>utm_source</c> is a different entry, and no raw id ever reaches a key.
 /// </summary>
 internal static class CacheContext
@@ -21,6 +22,16 @@ internal static class CacheContext
         foreach (var (name, value) in request.Attributes.Custom.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             text.Append('\n').Append(name).Append('=').Append(value);
+        }
+
+        // The page type and data change a provider's answer (recommendations for this product); the URL does not key.
+        if (request.Page.Type is { } type)
+        {
+            text.Append("\n\u001fpage=").Append(type);
+            foreach (var value in request.Page.Data)
+            {
+                text.Append('\u001f').Append(value);
+            }
         }
 
         var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));

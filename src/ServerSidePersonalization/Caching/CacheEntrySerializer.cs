@@ -45,12 +45,14 @@ internal static class CacheEntrySerializer
         experience.Attribution.Vendor,
         experience.Attribution.Context.ValueKind == JsonValueKind.Undefined ? null : experience.Attribution.Context,
         experience.Attribution.VariationId,
-        experience.Attribution.DecisionId);
+        experience.Attribution.DecisionId,
+        experience.Slots.Count == 0 ? null : [.. experience.Slots.Select(s => new L2Slot(s.SlotId, s.Sku, s.ProductData.ValueKind == JsonValueKind.Undefined ? null : s.ProductData))]);
 
     private static Experience FromWire(L2Experience wire) => new(
         wire.Key,
         wire.Payload.ToDictionary(f => f.Key, f => new ExperienceValue(f.Value.Value, f.Value.DataType), StringComparer.OrdinalIgnoreCase),
-        new ExperienceAttribution(wire.Vendor, wire.Context ?? default, wire.VariationId, wire.DecisionId));
+        new ExperienceAttribution(wire.Vendor, wire.Context ?? default, wire.VariationId, wire.DecisionId),
+        wire.Slots?.Select(s => new ExperienceSlot(s.SlotId, s.Sku, s.ProductData ?? default)).ToList());
 }
 
 internal sealed record L2Value(
@@ -65,7 +67,13 @@ internal sealed record L2Experience(
     [property: JsonPropertyName("v")] string Vendor,
     [property: JsonPropertyName("c")] JsonElement? Context,
     [property: JsonPropertyName("i")] string? VariationId,
-    [property: JsonPropertyName("d")] string? DecisionId = null);
+    [property: JsonPropertyName("d")] string? DecisionId = null,
+    [property: JsonPropertyName("s")] List<L2Slot>? Slots = null);
+
+internal sealed record L2Slot(
+    [property: JsonPropertyName("i")] string SlotId,
+    [property: JsonPropertyName("k")] string? Sku,
+    [property: JsonPropertyName("p")] JsonElement? ProductData);
 
 internal sealed record L2Field(
     [property: JsonPropertyName("v")] JsonElement Value,

@@ -23,7 +23,7 @@ internal sealed class ExperienceCache : IExperienceSource
     private readonly PersonalizationMetrics _metrics;
     private readonly ILogger<ExperienceCache> _logger;
     private readonly LogThrottle _budgetLog;
-    private readonly SingleFlight<Dictionary<string, Lookup>> _flights = new();
+    private readonly SingleFlight<Loaded> _flights = new();
 
     public ExperienceCache(
         ProviderExperienceSource provider,
@@ -99,7 +99,7 @@ internal sealed class ExperienceCache : IExperienceSource
         var servedStale = 0;
         foreach (var key in needed)
         {
-            if (loaded?.GetValueOrDefault(key) is { Entry: { } entry } lookup)
+            if (loaded?.Lookups.GetValueOrDefault(key) is { Entry: { } entry } lookup)
             {
                 Serve(found, key, entry, lookup.Origin);
                 servedStale += lookup.Origin == ExperienceOrigin.Stale ? 1 : 0;
@@ -121,11 +121,11 @@ internal sealed class ExperienceCache : IExperienceSource
             Log.ServedStale(_logger, servedStale, ProviderName);
         }
 
-        return new ExperienceFetchResult(found, failed);
+        return new ExperienceFetchResult(found, failed, loaded?.Cookies);
     }
 
     /// <summary>One shared load: L2 in one round trip, then the provider for what L2 did not have fresh.</summary>
-    private async Task<Dictionary<string, Lookup>> LoadAsync(Load load)
+    private async Task<Loaded> LoadAsync(Load load)
     {
         var now = _time.GetUtcNow();
         var lookups = new Dictionary<string, Lookup>(load.Keys.Count, StringComparer.Ordinal);
@@ -160,11 +160,11 @@ internal sealed class ExperienceCache : IExperienceSource
 
         if (missing.Count == 0)
         {
-            return lookups;
+            return new Loaded(lookups, []);
         }
 
         _metrics.ProviderCall(ProviderName);
-        var result = await _provider.GetAsync(new ExperienceRequest(load.Request.Identity, missing, load.Request.Attributes), CancellationToken.None)
+        var result = await _provider.GetAsync(load.Request.WithKeys(missing), CancellationToken.None)
             .ConfigureAwait(false);
         var fetchedAt = _time.GetUtcNow();
         var failed = result.FailedKeys.Count == 0 ? null : new HashSet<string>(result.FailedKeys, StringComparer.Ordinal);
@@ -199,7 +199,7 @@ internal sealed class ExperienceCache : IExperienceSource
             _ = _l2!.TrySetAsync(writes);
         }
 
-        return lookups;
+        return new Loaded(lookups, result.Cookies);
     }
 
     /// <summary>
@@ -269,4 +269,7 @@ internal sealed class ExperienceCache : IExperienceSource
     }
 
     private readonly record struct Lookup(CacheEntry? Entry, ExperienceOrigin Origin);
+
+    /// <summary>What a shared load found, and the cookies the provider asked every page waiting for it to set.</summary>
+    private sealed record Loaded(Dictionary<string, Lookup> Lookups, IReadOnlyList<ResponseCookie> Cookies);
 }

@@ -14,7 +14,8 @@ public sealed class Experience
     /// <param name="key">The experience key, as asked for.</param>
     /// <param name="payload">The payload fields; names are matched without regard to case.</param>
     /// <param name="attribution">What the vendor needs back for impressions and clicks.</param>
-    public Experience(string key, IReadOnlyDictionary<string, ExperienceValue> payload, ExperienceAttribution attribution)
+    /// <param name="slots">For a recommendations experience, its items in display order.</param>
+    public Experience(string key, IReadOnlyDictionary<string, ExperienceValue> payload, ExperienceAttribution attribution, IReadOnlyList<ExperienceSlot>? slots = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(payload);
@@ -31,6 +32,7 @@ public sealed class Experience
 
         Payload = fields.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         Attribution = attribution;
+        Slots = slots is null or { Count: 0 } ? [] : [.. slots];
     }
 
     /// <summary>The experience key.</summary>
@@ -41,6 +43,9 @@ public sealed class Experience
 
     /// <summary>The vendor's attribution for impressions and clicks.</summary>
     public ExperienceAttribution Attribution { get; }
+
+    /// <summary>For a recommendations experience, its items (slots) in display order; empty otherwise.</summary>
+    public IReadOnlyList<ExperienceSlot> Slots { get; }
 
     /// <summary>The text of a field, or null when the field is absent.</summary>
     public string? GetString(string field) => Payload.TryGetValue(field, out var v) ? v.AsString() : null;

@@ -9,10 +9,14 @@ public sealed class ExperienceFetchResult
     private static readonly IReadOnlyDictionary<string, Experience> NoExperiences = new Dictionary<string, Experience>(0);
 
     /// <summary>Creates a result.</summary>
-    public ExperienceFetchResult(IReadOnlyDictionary<string, Experience>? experiences, IReadOnlyCollection<string>? failedKeys = null)
+    public ExperienceFetchResult(
+        IReadOnlyDictionary<string, Experience>? experiences,
+        IReadOnlyCollection<string>? failedKeys = null,
+        IReadOnlyList<ResponseCookie>? cookies = null)
     {
         Experiences = experiences ?? NoExperiences;
         FailedKeys = failedKeys ?? [];
+        Cookies = cookies ?? [];
     }
 
     /// <summary>An answer with no experiences and no failures.</summary>
@@ -24,6 +28,9 @@ public sealed class ExperienceFetchResult
     /// <summary>The keys the provider could not answer for.</summary>
     public IReadOnlyCollection<string> FailedKeys { get; }
 
+    /// <summary>Cookies the provider asks to set on the visitor's browser with this page (a vendor's new user id).</summary>
+    public IReadOnlyList<ResponseCookie> Cookies { get; }
+
     /// <summary>A result in which every key failed.</summary>
     public static ExperienceFetchResult Failed(IReadOnlyCollection<string> keys) => new(null, keys);
 
@@ -32,8 +39,10 @@ public sealed class ExperienceFetchResult
     {
         var experiences = new Dictionary<string, Experience>(StringComparer.Ordinal);
         var failed = new List<string>();
+        var cookies = new List<ResponseCookie>();
         foreach (var result in results)
         {
+            cookies.AddRange(result.Cookies);
             foreach (var (key, experience) in result.Experiences)
             {
                 experiences[key] = experience;
@@ -42,6 +51,6 @@ public sealed class ExperienceFetchResult
             failed.AddRange(result.FailedKeys);
         }
 
-        return new ExperienceFetchResult(experiences, failed);
+        return new ExperienceFetchResult(experiences, failed, cookies);
     }
 }

@@ -7,7 +7,7 @@ namespace ServerSidePersonalization.Experiences;
 public sealed class ExperienceRequest
 {
     /// <summary>Creates a request.</summary>
-    public ExperienceRequest(VisitorIdentity identity, IReadOnlyList<string> keys, RequestAttributes attributes)
+    public ExperienceRequest(VisitorIdentity identity, IReadOnlyList<string> keys, RequestAttributes attributes, PageContext? page = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(keys);
@@ -15,6 +15,7 @@ public sealed class ExperienceRequest
         Identity = identity;
         Keys = keys;
         Attributes = attributes;
+        Page = page ?? PageContext.Unknown;
     }
 
     /// <summary>The visitor.</summary>
@@ -26,6 +27,9 @@ public sealed class ExperienceRequest
     /// <summary>The in-session attributes.</summary>
     public RequestAttributes Attributes { get; }
 
+    /// <summary>The page the experiences are for.</summary>
+    public PageContext Page { get; }
+
     /// <summary>The same request for other keys.</summary>
-    internal ExperienceRequest WithKeys(IReadOnlyList<string> keys) => new(Identity, keys, Attributes);
+    internal ExperienceRequest WithKeys(IReadOnlyList<string> keys) => new(Identity, keys, Attributes, Page);
 }

@@ -134,7 +134,7 @@ public sealed class PersonalizationOptionsValidatorTests
         }));
 
         Assert.Equal(
-            "Personalization:Provider 'Acme' is not a registered provider; registered providers are Local, MoEngage.",
+            "Personalization:Provider 'Acme' is not a registered provider; registered providers are Local, MoEngage, DynamicYield.",
             Assert.Single(error.Failures));
     }
 

@@ -4,4 +4,6 @@ namespace ServerSidePersonalization.Vendors.DynamicYield;
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DynamicYieldEngagementRequest))]
+[JsonSerializable(typeof(DynamicYieldChooseRequest))]
+[JsonSerializable(typeof(DynamicYieldChooseResponse))]
 internal sealed partial class DynamicYieldJsonContext : JsonSerializerContext;

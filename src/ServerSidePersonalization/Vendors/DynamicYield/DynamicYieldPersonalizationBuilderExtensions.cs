@@ -57,6 +57,14 @@ public static class DynamicYieldPersonalizationBuilderExtensions
             .ConfigureHttpClient(client => client.Timeout = DynamicYieldEngagementDestination.HttpTimeout)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .RemoveAllLoggers();
+        services.AddHttpClient(DynamicYieldExperienceProvider.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.HttpTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .RemoveAllLoggers();
+        builder.AddExperienceProvider<DynamicYieldExperienceProvider>(
+            DynamicYieldOptions.Name,
+            sp => sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.Timeout,
+            routedKeys: sp => [.. sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.Selectors]);
         builder.AddTrackingDestination<DynamicYieldEngagementDestination>(DynamicYieldOptions.Name, IsUsed);
         builder.AddIdentitySource(DynamicYieldOptions.Name, _ => DynamicYieldIdentity.CreateSource());
         builder.AddIdentitySource(DynamicYieldSessionSource.SourceName, sp => ActivatorUtilities.CreateInstance<DynamicYieldSessionSource>(sp));

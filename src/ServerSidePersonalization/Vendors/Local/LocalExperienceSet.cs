@@ -109,7 +109,18 @@ internal sealed class LocalExperienceSet
                 AudienceId: "all",
                 Type: "Local"),
             LocalJsonContext.Default.LocalExperienceContext);
-        return new Experience(key, payload, new ExperienceAttribution(Vendor, context, variationId));
+        var slots = new List<ExperienceSlot>();
+        foreach (var slot in variation.Slots ?? [])
+        {
+            if (slot?.SlotId is not { Length: > 0 } slotId)
+            {
+                throw new FormatException($"every slot of variation '{variationId}' of '{key}' needs a \"slotId\".");
+            }
+
+            slots.Add(new ExperienceSlot(slotId, slot.Sku, slot.ProductData.ValueKind == JsonValueKind.Object ? slot.ProductData.Clone() : default));
+        }
+
+        return new Experience(key, payload, new ExperienceAttribution(Vendor, context, variationId), slots);
     }
 }
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace ServerSidePersonalization.Vendors.Local;
 
-/// <summary>The experiences file: <c>{ "experiences": [ { "key", "name", "variations": [ { "id", "weight", "payload" } ] } ] }</c>.</summary>
+/// <summary>The experiences file: <c>{ "experiences": [ { "key", "name", "variations": [ { "id", "weight", "payload", "slots" } ] } ] }</c>.</summary>
 internal sealed record LocalExperienceFile(
     [property: JsonPropertyName("experiences")] List<LocalExperienceDefinition>? Experiences);
 
@@ -17,7 +17,14 @@ internal sealed record LocalVariationDefinition(
     [property: JsonPropertyName("id")] string? Id,
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("weight")] double? Weight,
-    [property: JsonPropertyName("payload")] Dictionary<string, JsonElement>? Payload);
+    [property: JsonPropertyName("payload")] Dictionary<string, JsonElement>? Payload,
+    [property: JsonPropertyName("slots")] List<LocalSlotDefinition?>? Slots = null);
+
+/// <summary>An item of a recommendations variation: <c>{ "slotId", "sku", "productData": { ... } }</c>.</summary>
+internal sealed record LocalSlotDefinition(
+    [property: JsonPropertyName("slotId")] string? SlotId,
+    [property: JsonPropertyName("sku")] string? Sku,
+    [property: JsonPropertyName("productData")] JsonElement ProductData);
 
 /// <summary>The attribution of a Local experience, shaped like MoEngage's <c>experience_context</c>.</summary>
 internal sealed record LocalExperienceContext(

@@ -31,14 +31,17 @@ internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
     private readonly DynamicYieldOptions _options;
     private readonly string _visitorCookie;
     private readonly Uri _endpoint;
+    private readonly DynamicYieldNewUsers _newUsers;
 
     public DynamicYieldEngagementDestination(
         IHttpClientFactory httpClients,
         IOptions<DynamicYieldOptions> options,
         IOptions<PersonalizationOptions> personalization,
         TimeProvider time,
-        PersonalizationMetrics metrics)
+        PersonalizationMetrics metrics,
+        DynamicYieldNewUsers newUsers)
     {
+        _newUsers = newUsers;
         _httpClients = httpClients;
         _time = time;
         _metrics = metrics;
@@ -73,7 +76,7 @@ internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
             return false;
         }
 
-        if (DynamicYieldUsers.For(trackingEvent.Identity, _options.Mode, _visitorCookie, out var missing) is null)
+        if (Ids(trackingEvent, out var missing) is null)
         {
             _metrics.TrackingSkipped(Name, missing!);
             return false;
@@ -86,7 +89,7 @@ internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(batch.Count, MaxBatchSize, nameof(batch));
         var engagement = batch[0];
-        if (DynamicYieldUsers.For(engagement.Identity, _options.Mode, _visitorCookie, out var missing) is not { } ids)
+        if (Ids(engagement, out var missing) is not { } ids)
         {
             return DeliveryResult.Rejected(missing!);
         }
@@ -106,6 +109,22 @@ internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
         return response.IsSuccessStatusCode ? DeliveryResult.Delivered
             : RetryAfter.IsTransient(status) ? DeliveryResult.Retry($"HTTP {status}", RetryAfter.From(response, _time))
             : DeliveryResult.Rejected(status is 401 or 403 or 451 ? $"HTTP {status}: check Personalization:DynamicYield:ApiKey (a server-side key)" : $"HTTP {status}");
+    }
+
+    /// <summary>
+    /// The visitor's ids; on a new visitor's first page view (no Dynamic Yield cookie on its request yet) those the
+    /// choose answer created.
+    /// </summary>
+    private DynamicYieldIds? Ids(TrackingEvent trackingEvent, out string? missing)
+    {
+        var ids = DynamicYieldUsers.For(trackingEvent.Identity, _options.Mode, _visitorCookie, out missing);
+        if (ids is null && _options.Mode == DynamicYieldMode.Web && _newUsers.Known(trackingEvent.Identity.UserId) is { } created)
+        {
+            missing = null;
+            return created;
+        }
+
+        return ids;
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -24,9 +23,6 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
     private const string ChoosePath = "v2/serve/user/choose";
     private const string DefaultPageType = "OTHER";
 
-    /// <summary>How long a new visitor's ids from an answer are reused, while the browser has not sent them back yet.</summary>
-    private static readonly TimeSpan NewUserIdsLifetime = TimeSpan.FromMinutes(5);
-
     private static readonly HashSet<string> KnownCookies = new(StringComparer.Ordinal)
     {
         DynamicYieldIdentity.ServerUserIdCookie, DynamicYieldIdentity.UserIdCookie, DynamicYieldIdentity.SessionCookie,
@@ -40,15 +36,17 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
     private readonly LogThrottle _configurationErrors;
     private readonly LogThrottle _transientErrors;
     private readonly Uri _endpoint;
-    private readonly ConcurrentDictionary<string, Task<NewUser?>> _newUsers = new(StringComparer.Ordinal);
+    private readonly DynamicYieldNewUsers _newUsers;
 
     public DynamicYieldExperienceProvider(
         IHttpClientFactory httpClients,
         IOptions<DynamicYieldOptions> options,
         IOptions<PersonalizationOptions> personalization,
         TimeProvider time,
+        DynamicYieldNewUsers newUsers,
         ILogger<DynamicYieldExperienceProvider> logger)
     {
+        _newUsers = newUsers;
         _httpClients = httpClients;
         _options = options.Value;
         _visitorCookie = personalization.Value.Identity.VisitorCookie;
@@ -81,7 +79,7 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
             return await ChooseAsync(request, NewUserIds, cancellationToken).ConfigureAwait(false);
         }
 
-        var created = new TaskCompletionSource<NewUser?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var created = new TaskCompletionSource<DynamicYieldNewUser?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var pending = _newUsers.GetOrAdd(siteUser, created.Task);
         if (pending != created.Task)
         {
@@ -91,11 +89,11 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
                 return new ExperienceFetchResult(result.Experiences, result.FailedKeys, [.. known.Cookies, .. result.Cookies]);
             }
 
-            _newUsers.TryRemove(new KeyValuePair<string, Task<NewUser?>>(siteUser, pending));
+            _newUsers.Remove(siteUser, pending);
             return await ChooseAsync(request, NewUserIds, cancellationToken).ConfigureAwait(false);
         }
 
-        NewUser? learned = null;
+        DynamicYieldNewUser? learned = null;
         try
         {
             var result = await ChooseAsync(request, NewUserIds, cancellationToken).ConfigureAwait(false);
@@ -107,11 +105,11 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
             created.SetResult(learned);
             if (learned is null)
             {
-                _newUsers.TryRemove(new KeyValuePair<string, Task<NewUser?>>(siteUser, created.Task));
+                _newUsers.Remove(siteUser, created.Task);
             }
             else
             {
-                ForgetLater(siteUser, created.Task);
+                _newUsers.ForgetLater(siteUser, created.Task);
             }
         }
     }
@@ -274,7 +272,7 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
     };
 
     /// <summary>The ids a new visitor's first answer created, and the cookies that carry them.</summary>
-    private NewUser? Learn(IReadOnlyList<ResponseCookie> cookies)
+    private DynamicYieldNewUser? Learn(IReadOnlyList<ResponseCookie> cookies)
     {
         var user = cookies.FirstOrDefault(c => c.Name == DynamicYieldIdentity.ServerUserIdCookie) ?? cookies.FirstOrDefault(c => c.Name == DynamicYieldIdentity.UserIdCookie);
         if (user is null)
@@ -286,22 +284,7 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
         var ids = new DynamicYieldIds(
             new DynamicYieldUser { Dyid = user.Value, DyidServer = user.Value },
             session is null ? null : new DynamicYieldSession { Dy = session.Value });
-        return new NewUser(ids, cookies, _time.GetUtcNow() + NewUserIdsLifetime);
-    }
-
-    /// <summary>Drops a new visitor's ids once the browser has surely sent them back (or never will).</summary>
-    private void ForgetLater(string siteUser, Task<NewUser?> entry)
-    {
-        ITimer? timer = null;
-        timer = _time.CreateTimer(
-            _ =>
-            {
-                _newUsers.TryRemove(new KeyValuePair<string, Task<NewUser?>>(siteUser, entry));
-                timer?.Dispose();
-            },
-            null,
-            NewUserIdsLifetime,
-            Timeout.InfiniteTimeSpan);
+        return new DynamicYieldNewUser(ids, cookies, _time.GetUtcNow() + DynamicYieldNewUsers.Lifetime);
     }
 
     private void ReportError(int status)
@@ -326,6 +309,4 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
             Log.ChooseFailed(_logger, problem, detail, suppressed);
         }
     }
-
-    private sealed record NewUser(DynamicYieldIds Ids, IReadOnlyList<ResponseCookie> Cookies, DateTimeOffset ExpiresAt);
 }

@@ -57,6 +57,7 @@ public static class DynamicYieldPersonalizationBuilderExtensions
             .ConfigureHttpClient(client => client.Timeout = DynamicYieldEngagementDestination.HttpTimeout)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .RemoveAllLoggers();
+        services.TryAddSingleton<DynamicYieldNewUsers>();
         services.AddHttpClient(DynamicYieldExperienceProvider.HttpClientName)
             .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.HttpTimeout)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })

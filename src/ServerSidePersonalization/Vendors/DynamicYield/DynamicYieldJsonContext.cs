@@ -4,4 +4,5 @@ namespace ServerSidePersonalization.Vendors.DynamicYield;
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(DynamicYieldEngagementRequest))]
+[JsonSerializable(typeof(DynamicYieldEventRequest))]
 internal sealed partial class DynamicYieldJsonContext : JsonSerializerContext;

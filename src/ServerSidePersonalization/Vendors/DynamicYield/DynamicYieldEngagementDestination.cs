@@ -111,21 +111,8 @@ internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
             : DeliveryResult.Rejected(status is 401 or 403 or 451 ? $"HTTP {status}: check Personalization:DynamicYield:ApiKey (a server-side key)" : $"HTTP {status}");
     }
 
-    /// <summary>
-    /// The visitor's ids; on a new visitor's first page view (no Dynamic Yield cookie on its request yet) those the
-    /// choose answer created.
-    /// </summary>
-    private DynamicYieldIds? Ids(TrackingEvent trackingEvent, out string? missing)
-    {
-        var ids = DynamicYieldUsers.For(trackingEvent.Identity, _options.Mode, _visitorCookie, out missing);
-        if (ids is null && _options.Mode == DynamicYieldMode.Web && _newUsers.Known(trackingEvent.Identity.UserId) is { } created)
-        {
-            missing = null;
-            return created;
-        }
-
-        return ids;
-    }
+    private DynamicYieldIds? Ids(TrackingEvent trackingEvent, out string? missing) =>
+        DynamicYieldUsers.ForEvent(trackingEvent.Identity, _options.Mode, _visitorCookie, _newUsers, out missing);
 
     /// <summary>
     /// A click on a recommendation slot is the finer report (<c>SLOT_CLICK</c>); any other click is a <c>CLICK</c> on the

@@ -6,4 +6,5 @@ namespace ServerSidePersonalization.Vendors.DynamicYield;
 [JsonSerializable(typeof(DynamicYieldEngagementRequest))]
 [JsonSerializable(typeof(DynamicYieldChooseRequest))]
 [JsonSerializable(typeof(DynamicYieldChooseResponse))]
+[JsonSerializable(typeof(DynamicYieldEventRequest))]
 internal sealed partial class DynamicYieldJsonContext : JsonSerializerContext;

@@ -5,7 +5,10 @@ namespace ServerSidePersonalization.Vendors.DynamicYield;
 /// <summary>Dynamic Yield Experience API: credentials, host, how users are identified, and how long a page waits.</summary>
 public sealed class DynamicYieldOptions
 {
-    /// <summary>The module's name: the provider name, the destination name and the identity source name.</summary>
+    /// <summary>
+    /// The module's name: the provider name, the identity source name, the engagement destination's name and the tracking
+    /// switch (<c>Personalization:Tracking:DynamicYield</c>) its engagement and events destinations share.
+    /// </summary>
     public const string Name = "DynamicYield";
 
     /// <summary>The configuration section the module binds, under <c>Personalization</c>.</summary>

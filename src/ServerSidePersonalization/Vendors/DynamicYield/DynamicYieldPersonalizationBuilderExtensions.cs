@@ -8,7 +8,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// Adds the Dynamic Yield module: its choose provider (also for <c>Selectors</c> while another provider is the main
-/// one), its engagement and events destination, and the <c>_dyid</c>/<c>_dyjsession</c> id source.
+/// one), its engagement and events destinations (one switch,
+/// <c>Personalization:Tracking:DynamicYield</c>), and the <c>_dyid</c>/<c>_dyjsession</c> id source.
 /// </summary>
 public static class DynamicYieldPersonalizationBuilderExtensions
 {
@@ -66,7 +67,12 @@ public static class DynamicYieldPersonalizationBuilderExtensions
             DynamicYieldOptions.Name,
             sp => sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.Timeout,
             routedKeys: sp => [.. sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.Selectors]);
+        services.AddHttpClient(DynamicYieldEventsDestination.HttpClientName)
+            .ConfigureHttpClient(client => client.Timeout = DynamicYieldEngagementDestination.HttpTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .RemoveAllLoggers();
         builder.AddTrackingDestination<DynamicYieldEngagementDestination>(DynamicYieldOptions.Name, IsUsed);
+        builder.AddTrackingDestination<DynamicYieldEventsDestination>(DynamicYieldOptions.Name, IsUsed);
         builder.AddIdentitySource(DynamicYieldOptions.Name, _ => DynamicYieldIdentity.CreateSource());
         builder.AddIdentitySource(DynamicYieldSessionSource.SourceName, sp => ActivatorUtilities.CreateInstance<DynamicYieldSessionSource>(sp));
         return builder;

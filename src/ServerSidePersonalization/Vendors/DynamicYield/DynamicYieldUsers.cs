@@ -42,6 +42,23 @@ internal static class DynamicYieldUsers
     }
 
     /// <summary>
+    /// The ids to report an event of <paramref name="identity"/> with; on a new visitor's first page view (no Dynamic
+    /// Yield cookie on its request yet) those that page's choose answer created.
+    /// </summary>
+    public static DynamicYieldIds? ForEvent(
+        VisitorIdentity identity, DynamicYieldMode mode, string visitorCookie, DynamicYieldNewUsers newUsers, out string? missing)
+    {
+        var ids = For(identity, mode, visitorCookie, out missing);
+        if (ids is null && mode == DynamicYieldMode.Web && newUsers.Known(identity.UserId) is { } created)
+        {
+            missing = null;
+            return created;
+        }
+
+        return ids;
+    }
+
+    /// <summary>
     /// The device-level id of API-only mode: the site's own visitor cookie, never the customer id (a sign-in must not
     /// make the same device a new Dynamic Yield user) and never another vendor's device id.
     /// </summary>

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Context;
+using ServerSidePersonalization.Diagnostics;
+using ServerSidePersonalization.Http;
+using ServerSidePersonalization.Tracking;
+using ServerSidePersonalization.Vendors.DynamicYield.Events;
+
+namespace ServerSidePersonalization.Vendors.DynamicYield;
+
+/// <summary>
+/// Reports the conversions the site tracks as <see cref="DynamicYieldEvent"/>s to <c>POST {base}/v2/collect/user/event</c>,
+/// with the visitor's ids in the site's mode and the client's address as <c>context.device.ip</c>. It is switched with
+/// the engagement destination (<c>Personalization:Tracking:DynamicYield</c>), and a visitor with no id Dynamic Yield
+/// knows is skipped and counted, not reported under someone else's id.
+/// </summary>
+internal sealed class DynamicYieldEventsDestination : ITrackingDestination
+{
+    public const string DestinationName = "DynamicYieldEvents";
+    public const string HttpClientName = "ServerSidePersonalization.DynamicYield.Events";
+
+    private const string EventPath = "v2/collect/user/event";
+
+    private readonly IHttpClientFactory _httpClients;
+    private readonly TimeProvider _time;
+    private readonly PersonalizationMetrics _metrics;
+    private readonly DynamicYieldOptions _options;
+    private readonly string _visitorCookie;
+    private readonly Uri _endpoint;
+    private readonly DynamicYieldNewUsers _newUsers;
+
+    public DynamicYieldEventsDestination(
+        IHttpClientFactory httpClients,
+        IOptions<DynamicYieldOptions> options,
+        IOptions<PersonalizationOptions> personalization,
+        TimeProvider time,
+        PersonalizationMetrics metrics,
+        DynamicYieldNewUsers newUsers)
+    {
+        _newUsers = newUsers;
+        _httpClients = httpClients;
+        _time = time;
+        _metrics = metrics;
+        _options = options.Value;
+        _visitorCookie = personalization.Value.Identity.VisitorCookie;
+        _endpoint = new Uri(_options.ResolveBaseUrl(), EventPath);
+    }
+
+    public string Name => DestinationName;
+
+    /// <summary>
+    /// One event per call: the API takes one user per request and has no de-duplication id (other than a purchase's
+    /// <c>uniqueTransactionId</c>), so a batch that failed half-way could not be sent again without counting events twice.
+    /// </summary>
+    public int MaxBatchSize => 1;
+
+    public bool Accepts(TrackingEvent trackingEvent)
+    {
+        if (trackingEvent is not { Kind: TrackingEventKind.Conversion, Conversion: DynamicYieldEvent })
+        {
+            return false;
+        }
+
+        if (DynamicYieldUsers.ForEvent(trackingEvent.Identity, _options.Mode, _visitorCookie, _newUsers, out var missing) is null)
+        {
+            _metrics.TrackingSkipped(Name, missing!);
+            return false;
+        }
+
+        return true;
+    }
+
+    public async Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(batch.Count, MaxBatchSize, nameof(batch));
+        var trackingEvent = batch[0];
+        if (trackingEvent.Conversion is not DynamicYieldEvent conversion)
+        {
+            return DeliveryResult.Rejected("not a Dynamic Yield event");
+        }
+
+        if (DynamicYieldUsers.ForEvent(trackingEvent.Identity, _options.Mode, _visitorCookie, _newUsers, out var missing) is not { } ids)
+        {
+            return DeliveryResult.Rejected(missing!);
+        }
+
+        var body = new DynamicYieldEventRequest(
+            ids.User, ids.Session, Context(trackingEvent.Attributes), [new DynamicYieldEventBody(conversion.Name, conversion.ToProperties())]);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint)
+        {
+            Content = BoundedJson.Content(body, DynamicYieldJsonContext.Default.DynamicYieldEventRequest),
+        };
+        request.Headers.TryAddWithoutValidation(DynamicYieldEngagementDestination.ApiKeyHeader, _options.ApiKey);
+
+        // Success is 204 with no body, so only the status and headers are read.
+        var client = _httpClients.CreateClient(HttpClientName);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        return response.IsSuccessStatusCode ? DeliveryResult.Delivered
+            : RetryAfter.IsTransient(status) ? DeliveryResult.Retry($"HTTP {status}", RetryAfter.From(response, _time))
+            : DeliveryResult.Rejected(status switch
+            {
+                401 or 403 or 451 => $"HTTP {status}: check Personalization:DynamicYield:ApiKey (a server-side key)",
+                422 => "HTTP 422: the event did not match its schema",
+                _ => $"HTTP {status}",
+            });
+    }
+
+    /// <summary>The client's address, which Dynamic Yield uses for geo targeting; left out when the site does not collect it.</summary>
+    private static DynamicYieldEventContext? Context(RequestAttributes attributes) =>
+        attributes.IpAddress is { } ip ? new DynamicYieldEventContext(new DynamicYieldDevice(UserAgent: null, ip)) : null;
+}

@@ -4,7 +4,7 @@ namespace ServerSidePersonalization.Vendors.DynamicYield.Events;
 /// Ties the device's user to a customer across channels (<c>identify-v1</c>), for when the site learns who the visitor
 /// is other than by a login or sign-up. It needs a <c>hashedEmail</c> or a <c>cuid</c>.
 /// </summary>
-public sealed class IdentifyEvent : DynamicYieldEvent
+public sealed class IdentifyEvent : CustomerEvent
 {
     /// <summary>The display name used when none is given.</summary>
     public const string DefaultName = "Identify User";
@@ -18,25 +18,7 @@ public sealed class IdentifyEvent : DynamicYieldEvent
     /// Neither id is given (<c>ParamName</c> <c>hashedEmail</c>), a value is malformed, or the ids conflict; <c>ParamName</c> is the field.
     /// </exception>
     public IdentifyEvent(string? hashedEmail = null, string? cuid = null, string? cuidType = null, string? name = null)
-        : base(name ?? DefaultName)
+        : base("identify-v1", name ?? DefaultName, hashedEmail, cuid, cuidType, required: true)
     {
-        (HashedEmail, Cuid, CuidType) = DynamicYieldEventRules.Customer(hashedEmail, cuid, cuidType, required: true);
     }
-
-    /// <summary>The SHA-256 of the customer's lower-cased address, or null when <see cref="Cuid"/> is set.</summary>
-    public string? HashedEmail { get; }
-
-    /// <summary>The customer id of another kind, or null when <see cref="HashedEmail"/> is set.</summary>
-    public string? Cuid { get; }
-
-    /// <summary>The kind of <see cref="Cuid"/>, or null for Dynamic Yield's default <c>id</c>.</summary>
-    public string? CuidType { get; }
-
-    internal override DynamicYieldEventProperties ToProperties() => new()
-    {
-        DyType = "identify-v1",
-        HashedEmail = HashedEmail,
-        CuidType = CuidType,
-        Cuid = Cuid,
-    };
 }

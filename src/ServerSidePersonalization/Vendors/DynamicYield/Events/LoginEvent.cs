@@ -4,7 +4,7 @@ namespace ServerSidePersonalization.Vendors.DynamicYield.Events;
 /// A registered user signed in (<c>login-v1</c>). With a <c>hashedEmail</c> or a <c>cuid</c> it also ties the device's
 /// user to that customer across channels; without one it only reports the login.
 /// </summary>
-public sealed class LoginEvent : DynamicYieldEvent
+public sealed class LoginEvent : CustomerEvent
 {
     /// <summary>The display name used when none is given.</summary>
     public const string DefaultName = "Login";
@@ -16,25 +16,7 @@ public sealed class LoginEvent : DynamicYieldEvent
     /// <param name="name">The display name; <see cref="DefaultName"/> when null.</param>
     /// <exception cref="ArgumentException">A value is malformed or the ids conflict; <c>ParamName</c> is the field.</exception>
     public LoginEvent(string? hashedEmail = null, string? cuid = null, string? cuidType = null, string? name = null)
-        : base(name ?? DefaultName)
+        : base("login-v1", name ?? DefaultName, hashedEmail, cuid, cuidType, required: false)
     {
-        (HashedEmail, Cuid, CuidType) = DynamicYieldEventRules.Customer(hashedEmail, cuid, cuidType, required: false);
     }
-
-    /// <summary>The SHA-256 of the customer's lower-cased address, or null.</summary>
-    public string? HashedEmail { get; }
-
-    /// <summary>The customer id of another kind, or null.</summary>
-    public string? Cuid { get; }
-
-    /// <summary>The kind of <see cref="Cuid"/>, or null for Dynamic Yield's default <c>id</c>.</summary>
-    public string? CuidType { get; }
-
-    internal override DynamicYieldEventProperties ToProperties() => new()
-    {
-        DyType = "login-v1",
-        HashedEmail = HashedEmail,
-        CuidType = CuidType,
-        Cuid = Cuid,
-    };
 }

@@ -8,7 +8,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// Adds the Dynamic Yield module: its choose provider (also for <c>Selectors</c> while another provider is the main
-/// one), its engagement and events destination, and the <c>_dyid</c>/<c>_dyjsession</c> id source.
+/// one), its engagement and events destination, the <c>_dyid</c>/<c>_dyjsession</c> id source (Web mode) and the
+/// <c>ssp_dysid</c> session source (API-only mode).
 /// </summary>
 public static class DynamicYieldPersonalizationBuilderExtensions
 {
@@ -58,7 +59,8 @@ public static class DynamicYieldPersonalizationBuilderExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .RemoveAllLoggers();
         builder.AddTrackingDestination<DynamicYieldEngagementDestination>(DynamicYieldOptions.Name, IsUsed);
-        builder.AddIdentitySource(DynamicYieldOptions.Name, _ => DynamicYieldIdentity.CreateSource());
+        builder.AddIdentitySource(
+            DynamicYieldOptions.Name, sp => DynamicYieldIdentity.CreateSource(sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.Mode));
         builder.AddIdentitySource(DynamicYieldSessionSource.SourceName, sp => ActivatorUtilities.CreateInstance<DynamicYieldSessionSource>(sp));
         return builder;
     }

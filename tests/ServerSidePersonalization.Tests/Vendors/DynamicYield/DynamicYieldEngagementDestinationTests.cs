@@ -286,6 +286,24 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
     }
 
     [Fact]
+    public async Task Engagement_ApiOnlyVisitorWithDynamicYieldCookiesOnly_GetsTheSitesVisitorIdAndIsReported()
+    {
+        // Left over from Web mode (or Dynamic Yield's script): in API-only mode they are no id of the site's.
+        await using var app = await StartAppAsync(("Personalization:DynamicYield:Mode", ApiOnly));
+        var browser = new Browser(app, WebModeCookies);
+
+        await browser.GetAsync("/click");
+
+        var visitor = browser.Cookie("ssp_vid");
+        Assert.Matches("^[0-9a-f]{32}$", visitor);
+        var sent = await SingleDeliveredAsync();
+        Assert.Equal(
+            $$"""{"user":{"id":"{{visitor}}"},"session":{"custom":"{{SessionIdOf(browser.Cookie(SessionCookieName))}}"},"engagements":[{{HeroClick}}]}""",
+            sent.Text);
+        Assert.Equal(0, Skipped());
+    }
+
+    [Fact]
     public async Task Engagement_ApiOnlyIdleLongerThanTheTimeout_GetsANewSession()
     {
         var clock = new TestTimeProvider();

@@ -8,8 +8,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// Adds the Dynamic Yield module: its choose provider (also for <c>Selectors</c> while another provider is the main
-/// one), its engagement and events destinations (one switch,
-/// <c>Personalization:Tracking:DynamicYield</c>), and the <c>_dyid</c>/<c>_dyjsession</c> id source.
+/// one), its engagement and events destinations (one switch, <c>Personalization:Tracking:DynamicYield</c>), the
+/// <c>_dyid</c>/<c>_dyjsession</c> id source (Web mode) and the <c>ssp_dysid</c> session source (API-only mode).
 /// </summary>
 public static class DynamicYieldPersonalizationBuilderExtensions
 {
@@ -73,7 +73,8 @@ public static class DynamicYieldPersonalizationBuilderExtensions
             .RemoveAllLoggers();
         builder.AddTrackingDestination<DynamicYieldEngagementDestination>(DynamicYieldOptions.Name, IsUsed);
         builder.AddTrackingDestination<DynamicYieldEventsDestination>(DynamicYieldOptions.Name, IsUsed);
-        builder.AddIdentitySource(DynamicYieldOptions.Name, _ => DynamicYieldIdentity.CreateSource());
+        builder.AddIdentitySource(
+            DynamicYieldOptions.Name, sp => DynamicYieldIdentity.CreateSource(sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.Mode));
         builder.AddIdentitySource(DynamicYieldSessionSource.SourceName, sp => ActivatorUtilities.CreateInstance<DynamicYieldSessionSource>(sp));
         return builder;
     }

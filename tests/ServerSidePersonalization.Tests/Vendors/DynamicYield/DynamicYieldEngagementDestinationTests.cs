@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,9 +15,9 @@ using ServerSidePersonalization.Tracking;
 namespace ServerSidePersonalization.Tests.Vendors.DynamicYield;
 
 /// <summary>
-/// Clicks reported to Dynamic Yield's engagement API end to end: a real app records clicks through the feature, the
-/// real tracking pipeline and dispatcher deliver them with the real HTTP client to a stub Dynamic Yield on loopback
-/// Kestrel, and the tests read what arrived there.
+/// Engagement reported to Dynamic Yield's engagement API end to end: a real app records impressions and clicks through
+/// the feature, the tag helpers and the click endpoint, the real tracking pipeline and dispatcher deliver them with the
+/// real HTTP client to a stub Dynamic Yield on loopback Kestrel, and the tests read what arrived there.
 /// </summary>
 public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDisposable
 {
@@ -25,16 +26,34 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
     private const string DyidCookie = "1679843014604301";
     private const string DyidServerCookie = "1679843014604302";
     private const string SessionCookie = "a2719b4d6c470383f1bf3";
+    private const string WebUser = $$"""{"user":{"dyid":"{{DyidCookie}}","dyid_server":"{{DyidServerCookie}}"},"session":{"dy":"{{SessionCookie}}"}""";
+    private const string HeroClick = """{"type":"CLICK","decisionId":"aGVsbG8KhAc","variations":[501]}""";
+    private const string ChoiceProvider = "DyChoice";
+    private const string ApiOnly = "ApiOnly";
+    private const string SessionCookieName = "ssp_dysid";
+    private const string CustomerHeader = "X-Customer-Id";
 
     private static readonly (string Name, string Value)[] WebModeCookies =
         [("_dyid", DyidCookie), ("_dyid_server", DyidServerCookie), ("_dyjsession", SessionCookie)];
 
-    private static readonly Experience DecisionExperience = DynamicYieldExperience("hero", "aGVsbG8KhAc");
-    private static readonly Experience RecommendationExperience = DynamicYieldExperience("recs", decisionId: null);
+    private static readonly Experience DecisionExperience = DynamicYieldExperience("hero", "aGVsbG8KhAc", "501");
+    private static readonly Experience RecommendationExperience = DynamicYieldExperience("recs", "cmVjcy1kZWNpc2lvbg", "601");
+
+    private static readonly Experience UndecidedExperience = new(
+        "undecided",
+        new Dictionary<string, ExperienceValue>(),
+        new ExperienceAttribution("DynamicYield", JsonSerializer.SerializeToElement(new { campaign = "undecided" }), "503", decisionId: null));
+
+    // Both carry a decisionId and a numeric variation, so only their vendor keeps them away from Dynamic Yield.
     private static readonly Experience MoEngageExperience = new(
         "banner",
         new Dictionary<string, ExperienceValue>(),
-        new ExperienceAttribution("MoEngage", JsonSerializer.SerializeToElement(new { cid = "c-1" }), "2"));
+        new ExperienceAttribution("MoEngage", JsonSerializer.SerializeToElement(new { cid = "c-1" }), "2", "bW9lbmdhZ2U"));
+
+    private static readonly Experience LocalExperience = new(
+        "promo",
+        new Dictionary<string, ExperienceValue>(),
+        new ExperienceAttribution("Local", JsonSerializer.SerializeToElement(new { variation = "only" }), "7", "bG9jYWw"));
 
     private readonly RecordingDestination _probe = new();
     private StubVendorServer _stub = null!;
@@ -62,13 +81,11 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
         Assert.Equal(EngagementPath, sent.Path);
         Assert.Equal(ApiKey, sent.Header("DY-API-Key"));
         Assert.Equal("application/json", sent.Header("Content-Type"));
-        Assert.Equal(
-            $$"""{"user":{"dyid":"{{DyidCookie}}","dyid_server":"{{DyidServerCookie}}"},"session":{"dy":"{{SessionCookie}}"},"engagements":[{"type":"SLOT_CLICK","slotId":"slot-1"}]}""",
-            sent.Text);
+        Assert.Equal(WebUser + ""","engagements":[{"type":"SLOT_CLICK","slotId":"slot-1"}]}""", sent.Text);
     }
 
     [Fact]
-    public async Task Click_WebModeWithDecisionId_SendsClickWithTheDecisionId()
+    public async Task Click_WebMode_SendsClickWithTheDecisionIdAndTheVariationShown()
     {
         await using var app = await StartAppAsync();
 
@@ -77,9 +94,20 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
         var sent = await SingleDeliveredAsync();
         Assert.Equal(EngagementPath, sent.Path);
         Assert.Equal(ApiKey, sent.Header("DY-API-Key"));
-        Assert.Equal(
-            $$"""{"user":{"dyid":"{{DyidCookie}}","dyid_server":"{{DyidServerCookie}}"},"session":{"dy":"{{SessionCookie}}"},"engagements":[{"type":"CLICK","decisionId":"aGVsbG8KhAc"}]}""",
-            sent.Text);
+        Assert.Equal(WebUser + $$""","engagements":[{{HeroClick}}]}""", sent.Text);
+    }
+
+    [Theory]
+    [InlineData("501,502", ""","variations":[501,502]""")]
+    [InlineData("var-1", "")]
+    public async Task Click_VariationIds_SentAsNumbersOrLeftOut(string variationId, string expected)
+    {
+        await using var app = await StartAppAsync();
+
+        await app.GetAsync("/click-variation?v=" + Uri.EscapeDataString(variationId), WebModeCookies);
+
+        var sent = await SingleDeliveredAsync();
+        Assert.Equal(WebUser + $$""","engagements":[{"type":"CLICK","decisionId":"dmFyaWF0aW9u"{{expected}}}]}""", sent.Text);
     }
 
     [Theory]
@@ -93,69 +121,255 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
 
         var sent = await SingleDeliveredAsync();
         Assert.Equal(
-            """{"user":{"dyid":"16798430146043","dyid_server":"16798430146043"},"engagements":[{"type":"CLICK","decisionId":"aGVsbG8KhAc"}]}""",
+            $$"""{"user":{"dyid":"16798430146043","dyid_server":"16798430146043"},"engagements":[{{HeroClick}}]}""",
             sent.Text);
     }
 
     [Fact]
-    public async Task Click_SignedInCustomerWithoutDynamicYieldCookies_SendsApiOnlyMode()
+    public async Task Impression_RenderedDynamicYieldExperience_SendsOneImpAndNoneForTheOneOnlyFetched()
     {
-        await using var app = await StartAppAsync();
+        await using var app = await StartAppAsync(provider: new ChoiceStub(
+            DynamicYieldExperience("shown", "c2hvd24", "501", title: "Shown"),
+            DynamicYieldExperience("hidden", "aGlkZGVu", "502", title: "Hidden")));
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/click");
-        request.Headers.Add("Cookie", "ssp_vid=visitor-7");
-        request.Headers.Add(TestUser.HeaderPrefix + "nameid", "customer-42");
-        using var response = await app.Client.SendAsync(request);
+        // The page fetches both, renders "shown" twice and "hidden" never.
+        var page = await app.GetPageAsync("/Tags/Rendered", WebModeCookies);
+        Assert.Contains("<p id=\"hidden-fetched\">True</p>", page, StringComparison.Ordinal);
+        Assert.Contains("<p id=\"rendered\">shown</p>", page, StringComparison.Ordinal);
 
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        var sent = await SingleDeliveredAsync();
-        Assert.Equal(EngagementPath, sent.Path);
-        Assert.Equal(ApiKey, sent.Header("DY-API-Key"));
-        Assert.Equal("application/json", sent.Header("Content-Type"));
+        // The queue is in order: anything the page reported reaches the stub before this click.
+        await app.GetAsync("/click", WebModeCookies);
+
+        var sent = await DeliveredAsync(2);
         Assert.Equal(
-            """{"user":{"id":"customer-42"},"session":{"custom":"visitor-7"},"engagements":[{"type":"CLICK","decisionId":"aGVsbG8KhAc"}]}""",
-            sent.Text);
+            new[]
+            {
+                WebUser + ""","engagements":[{"type":"IMP","decisionId":"c2hvd24","variations":[501]}]}""",
+                WebUser + $$""","engagements":[{{HeroClick}}]}""",
+            },
+            sent.Select(r => r.Text));
     }
 
     [Fact]
-    public async Task Click_NoIdAtAll_IsRejectedWithoutACall()
-    {
-        await using var app = await StartAppAsync(("Personalization:Identity:IssueVisitorCookie", "false"));
-
-        await app.GetAsync("/click");
-
-        Assert.True(await Eventually.TrueAsync(() => Dropped(TrackingDropReason.Rejected) == 1));
-        Assert.Empty(_stub.Requests);
-        Assert.Contains(app.Logs.Named("TrackingBatchRejected"), e => e.Message.Contains("no Dynamic Yield cookie", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task Impression_IsNeverSentToDynamicYield()
+    public async Task Impression_TrackedByCode_SendsImpWithTheDecisionIdAndVariation()
     {
         await using var app = await StartAppAsync();
 
         await app.GetAsync("/impression", WebModeCookies);
 
-        // The probe sees every event, right after the pipeline offered it to Dynamic Yield's queue.
-        Assert.True(await Eventually.TrueAsync(() => _probe.Events.Any(e => e.Kind == TrackingEventKind.Impression && e.ExperienceKey == "hero")));
-
-        // The queue is in order: had the impression been taken, it would have been sent before this click.
-        await app.GetAsync("/click-slot", WebModeCookies);
         var sent = await SingleDeliveredAsync();
-        Assert.Contains("SLOT_CLICK", sent.Text, StringComparison.Ordinal);
+        Assert.Equal(EngagementPath, sent.Path);
+        Assert.Equal(WebUser + ""","engagements":[{"type":"IMP","decisionId":"aGVsbG8KhAc","variations":[501]}]}""", sent.Text);
     }
 
     [Fact]
-    public async Task Click_MoEngageAttributionWithoutSlot_IsNotSentToDynamicYield()
+    public async Task Impression_FetchedButNotRendered_NoneSent()
+    {
+        await using var app = await StartAppAsync(provider: new ChoiceStub(DynamicYieldExperience("hidden", "aGlkZGVu", "502")));
+
+        using var fetched = await app.GetAsync("/fetch-only", WebModeCookies);
+        Assert.Equal("true", await fetched.Content.ReadAsStringAsync());
+        await app.GetAsync("/click", WebModeCookies);
+
+        var sent = await SingleDeliveredAsync();
+        Assert.Equal(WebUser + $$""","engagements":[{{HeroClick}}]}""", sent.Text);
+    }
+
+    [Fact]
+    public async Task Impression_ImplicitImpressionMode_NoImpSent()
+    {
+        await using var app = await StartAppAsync(
+            new ChoiceStub(DynamicYieldExperience("shown", "c2hvd24", "501", title: "Shown"), DynamicYieldExperience("hidden", "aGlkZGVu", "502")),
+            ("Personalization:DynamicYield:ImpressionMode", "Implicit"));
+
+        var page = await app.GetPageAsync("/Tags/Rendered", WebModeCookies);
+        Assert.Contains("<p id=\"rendered\">shown</p>", page, StringComparison.Ordinal);
+        await app.GetAsync("/impression", WebModeCookies);
+        Assert.True(await Eventually.TrueAsync(() => _probe.Events.Count(e => e.Kind == TrackingEventKind.Impression) == 2));
+        await app.GetAsync("/click", WebModeCookies);
+
+        var sent = await SingleDeliveredAsync();
+        Assert.Equal(WebUser + $$""","engagements":[{{HeroClick}}]}""", sent.Text);
+    }
+
+    [Fact]
+    public async Task Click_OtherVendorsExperiences_NothingSentToDynamicYield()
     {
         await using var app = await StartAppAsync();
 
+        await app.GetAsync("/click-moengage-slot", WebModeCookies);
         await app.GetAsync("/click-moengage", WebModeCookies);
+        await app.GetAsync("/click-local", WebModeCookies);
+        await app.GetAsync("/click-local-slot", WebModeCookies);
 
-        Assert.True(await Eventually.TrueAsync(() => _probe.Events.Any(e => e.Kind == TrackingEventKind.Click && e.ExperienceKey == "banner")));
-        await app.GetAsync("/click-slot", WebModeCookies);
+        // The probe sees every event right after the pipeline offered it to Dynamic Yield's queue, which is in order:
+        // had any been taken, it would have been sent before this click.
+        Assert.True(await Eventually.TrueAsync(() => _probe.Events.Count == 4));
+        await app.GetAsync("/click", WebModeCookies);
         var sent = await SingleDeliveredAsync();
-        Assert.Contains("SLOT_CLICK", sent.Text, StringComparison.Ordinal);
+        Assert.Equal(WebUser + $$""","engagements":[{{HeroClick}}]}""", sent.Text);
+        Assert.Equal(0, Skipped());
+    }
+
+    [Fact]
+    public async Task Click_DynamicYieldExperienceWithoutDecisionId_NothingSent()
+    {
+        await using var app = await StartAppAsync();
+
+        await app.GetAsync("/click-undecided", WebModeCookies);
+        await app.GetAsync("/click-undecided-slot", WebModeCookies);
+        await app.GetAsync("/impression-undecided", WebModeCookies);
+
+        Assert.True(await Eventually.TrueAsync(() => _probe.Events.Count == 3));
+        await app.GetAsync("/click", WebModeCookies);
+        var sent = await SingleDeliveredAsync();
+        Assert.Equal(WebUser + $$""","engagements":[{{HeroClick}}]}""", sent.Text);
+    }
+
+    [Fact]
+    public async Task Engagement_WebModeVisitorWithoutDynamicYieldCookies_SkippedAndCountedAsNoDyid()
+    {
+        await using var app = await StartAppAsync();
+
+        await app.GetAsync("/click", ("ssp_vid", "visitor-7"));
+        await app.GetAsync("/click-slot", ("ssp_vid", "visitor-7"));
+        await app.GetAsync("/impression", ("ssp_vid", "visitor-7"));
+
+        Assert.True(await Eventually.TrueAsync(() => Skipped("no_dyid") == 3), $"Skipped as no_dyid: {Skipped("no_dyid")}.");
+        await app.GetAsync("/click", WebModeCookies);
+        var sent = await SingleDeliveredAsync();
+        Assert.Equal(WebUser + $$""","engagements":[{{HeroClick}}]}""", sent.Text);
+        Assert.Equal(3, Skipped());
+        Assert.Equal(0, _metrics!.Sum(PersonalizationTelemetry.TrackingEvents, ("destination", "DynamicYield"), ("outcome", "dropped")));
+    }
+
+    [Fact]
+    public async Task Engagement_ApiOnlyVisitorWithoutVisitorId_SkippedAndCountedAsNoVisitorId()
+    {
+        await using var app = await StartAppAsync(("Personalization:DynamicYield:Mode", ApiOnly), ("Personalization:Identity:IssueVisitorCookie", "false"));
+
+        // Dynamic Yield's own cookies are not the site's visitor id.
+        await app.GetAsync("/click", WebModeCookies);
+
+        Assert.True(await Eventually.TrueAsync(() => Skipped("no_visitor_id") == 1));
+        await app.GetAsync("/click", ("ssp_vid", "visitor-7"));
+        var sent = await SingleDeliveredAsync();
+        Assert.StartsWith("""{"user":{"id":"visitor-7"},""", sent.Text, StringComparison.Ordinal);
+        Assert.Equal(1, Skipped());
+    }
+
+    [Theory]
+    [InlineData("claim")]
+    [InlineData("header")]
+    public async Task Engagement_ApiOnlyVisitorSignsIn_KeepsTheVisitorCookieAsUserIdAndTheSession(string signIn)
+    {
+        await using var app = await StartAppAsync(("Personalization:DynamicYield:Mode", ApiOnly), ("Personalization:Identity:CustomerIdHeader", CustomerHeader));
+        var browser = new Browser(app);
+
+        // A new visitor: the site issues its visitor cookie and the module its session cookie on the first request.
+        await browser.GetAsync("/click");
+        var visitor = browser.Cookie("ssp_vid");
+        var session = SessionIdOf(browser.Cookie(SessionCookieName));
+        var anonymous = await SingleDeliveredAsync();
+
+        var customer = signIn == "claim" ? (TestUser.HeaderPrefix + "nameid", "customer-42") : (CustomerHeader, "customer-42");
+        var identity = await browser.GetIdentityAsync(customer);
+        Assert.Equal("customer-42", identity.CustomerId);
+        await browser.GetAsync("/click", customer);
+        var signedIn = (await DeliveredAsync(2))[1];
+
+        Assert.Matches("^[0-9a-f]{32}$", session);
+        Assert.Equal($$"""{"user":{"id":"{{visitor}}"},"session":{"custom":"{{session}}"},"engagements":[{{HeroClick}}]}""", anonymous.Text);
+        Assert.Equal(anonymous.Text, signedIn.Text);
+        Assert.Equal(visitor, browser.Cookie("ssp_vid"));
+        Assert.Equal(session, SessionIdOf(browser.Cookie(SessionCookieName)));
+    }
+
+    [Fact]
+    public async Task Engagement_ApiOnlyVisitorWithDynamicYieldCookiesOnly_GetsTheSitesVisitorIdAndIsReported()
+    {
+        // Left over from Web mode (or Dynamic Yield's script): in API-only mode they are no id of the site's.
+        await using var app = await StartAppAsync(("Personalization:DynamicYield:Mode", ApiOnly));
+        var browser = new Browser(app, WebModeCookies);
+
+        await browser.GetAsync("/click");
+
+        var visitor = browser.Cookie("ssp_vid");
+        Assert.Matches("^[0-9a-f]{32}$", visitor);
+        var sent = await SingleDeliveredAsync();
+        Assert.Equal(
+            $$"""{"user":{"id":"{{visitor}}"},"session":{"custom":"{{SessionIdOf(browser.Cookie(SessionCookieName))}}"},"engagements":[{{HeroClick}}]}""",
+            sent.Text);
+        Assert.Equal(0, Skipped());
+    }
+
+    [Fact]
+    public async Task Engagement_ApiOnlyIdleLongerThanTheTimeout_GetsANewSession()
+    {
+        var clock = new TestTimeProvider();
+        await using var app = await StartAppAsync(clock, ("Personalization:DynamicYield:Mode", ApiOnly));
+        var browser = new Browser(app, ("ssp_vid", "visitor-7"));
+
+        await browser.GetAsync("/click");
+        var first = SessionIdOf(browser.Cookie(SessionCookieName));
+        Assert.Equal(first, SessionCustom((await DeliveredAsync(1))[0]));
+
+        // Within the idle timeout: the same session, its cookie rewritten with the time of this request.
+        clock.Advance(TimeSpan.FromMinutes(10));
+        var before = clock.GetUtcNow().ToUnixTimeSeconds();
+        using (var response = await browser.GetAsync("/click"))
+        {
+            var after = clock.GetUtcNow().ToUnixTimeSeconds();
+            var rewritten = Assert.Single(Browser.SetCookies(response), c => c.Name == SessionCookieName).Value;
+            Assert.Equal(first, SessionIdOf(rewritten));
+            Assert.InRange(long.Parse(rewritten[(rewritten.IndexOf('.', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture), before, after);
+        }
+
+        Assert.Equal(first, SessionCustom((await DeliveredAsync(2))[1]));
+
+        // 31 minutes without a request: the next one starts a new session.
+        clock.Advance(TimeSpan.FromMinutes(31));
+        using (var response = await browser.GetAsync("/click"))
+        {
+            Assert.Single(Browser.SetCookies(response), c => c.Name == SessionCookieName);
+        }
+
+        var second = SessionIdOf(browser.Cookie(SessionCookieName));
+        Assert.Matches("^[0-9a-f]{32}$", second);
+        Assert.NotEqual(first, second);
+        var third = (await DeliveredAsync(3))[2];
+        Assert.Equal(second, SessionCustom(third));
+        Assert.Equal("visitor-7", third.Json.GetProperty("user").GetProperty("id").GetString());
+    }
+
+    [Theory]
+    [InlineData("zz.abc")]
+    [InlineData("zz.{now}")]
+    [InlineData("ABC123.{now}")]
+    [InlineData("abc123")]
+    [InlineData(".{now}")]
+    [InlineData("abc123.")]
+    [InlineData("abc123.+{now}")]
+    [InlineData("abc123.99999999999999999999")]
+    [InlineData("abc123.{tomorrow}")]
+    [InlineData("{10 KB}.{now}")]
+    public async Task Engagement_ApiOnlyTamperedSessionCookie_FreshSessionAndNoError(string tampered)
+    {
+        // Every value but its flaw would be a live session: ids in hex, times of this very moment.
+        var clock = new TestTimeProvider();
+        await using var app = await StartAppAsync(clock, ("Personalization:DynamicYield:Mode", ApiOnly));
+        var value = tampered
+            .Replace("{now}", clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{tomorrow}", clock.GetUtcNow().AddDays(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{10 KB}", new string('f', 10 * 1024), StringComparison.Ordinal);
+
+        using var response = await app.GetAsync("/click", ("ssp_vid", "visitor-7"), (SessionCookieName, value));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var issued = SessionIdOf(Assert.Single(Browser.SetCookies(response), c => c.Name == SessionCookieName).Value);
+        Assert.Matches("^[0-9a-f]{32}$", issued);
+        var sent = await SingleDeliveredAsync();
+        Assert.Equal($$"""{"user":{"id":"visitor-7"},"session":{"custom":"{{issued}}"},"engagements":[{{HeroClick}}]}""", sent.Text);
     }
 
     [Theory]
@@ -258,6 +472,15 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
         Assert.Equal(0, Delivered());
         var rejected = Assert.Single(app.Logs.Named("TrackingBatchRejected"));
         Assert.Contains($"HTTP {status}", rejected.Message, StringComparison.Ordinal);
+        if (status is 401 or 403 or 451)
+        {
+            Assert.Contains("Personalization:DynamicYield:ApiKey", rejected.Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain("ApiKey", rejected.Message, StringComparison.Ordinal);
+        }
+
         Assert.DoesNotContain(ApiKey, app.Logs.AllText, StringComparison.Ordinal);
     }
 
@@ -302,23 +525,48 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
     }
 
     [Fact]
-    public async Task SlotClick_ThroughARenderedSlotLink_RedirectsAndSendsOneSlotClickWithTheVisitorsIds()
+    public async Task SlotClick_ThroughARenderedSlotLink_RedirectsAndSendsTheImpressionThenOneSlotClick()
     {
-        using var files = new ExperienceFiles();
-        var settings = Settings(_stub, ("Personalization:Clicks:AllowedHosts:0", "shop.example"));
-        settings["Personalization:Local:File"] = files.WriteSingle(("hero", new { Title = "Recommended", CtaUrl = "/landing" }));
-        await using var app = Record(await TestApp.StartAsync(settings));
+        await using var app = await StartAppAsync(
+            new ChoiceStub(DynamicYieldExperience("hero", "aGVsbG8KhAc", "501", title: "Recommended", ctaUrl: "/landing")),
+            ("Personalization:Clicks:AllowedHosts:0", "shop.example"));
         var page = await app.GetPageAsync("/Tags/Click", WebModeCookies);
 
         using var click = await app.GetAsync(Html.Href(page, "external")!, WebModeCookies);
 
-        Assert.Equal(System.Net.HttpStatusCode.Redirect, click.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, click.StatusCode);
         Assert.Equal("https://shop.example/x", click.Headers.Location?.OriginalString);
-        var sent = await SingleDeliveredAsync();
-        Assert.Equal(EngagementPath, sent.Path);
+        // The page rendered the choice (one IMP), then the visitor clicked an item of it.
+        var sent = await DeliveredAsync(2);
+        Assert.All(sent, r => Assert.Equal(EngagementPath, r.Path));
         Assert.Equal(
-            $$"""{"user":{"dyid":"{{DyidCookie}}","dyid_server":"{{DyidServerCookie}}"},"session":{"dy":"{{SessionCookie}}"},"engagements":[{"type":"SLOT_CLICK","slotId":"slot-1"}]}""",
-            sent.Text);
+            new[]
+            {
+                WebUser + ""","engagements":[{"type":"IMP","decisionId":"aGVsbG8KhAc","variations":[501]}]}""",
+                WebUser + ""","engagements":[{"type":"SLOT_CLICK","slotId":"slot-1"}]}""",
+            },
+            sent.Select(r => r.Text));
+    }
+
+    [Fact]
+    public async Task Click_ThroughARenderedLink_SendsTheImpressionThenAClickWithTheChoicesDecisionAndVariation()
+    {
+        await using var app = await StartAppAsync(
+            new ChoiceStub(DynamicYieldExperience("hero", "cmVuZGVyZWQ", "777", title: "Recommended", ctaUrl: "/landing")));
+        var page = await app.GetPageAsync("/Tags/Click", WebModeCookies);
+
+        using var click = await app.GetAsync(Html.Href(page, "cta")!, WebModeCookies);
+
+        Assert.Equal(HttpStatusCode.Redirect, click.StatusCode);
+        Assert.Equal("/landing", click.Headers.Location?.OriginalString);
+        var sent = await DeliveredAsync(2);
+        Assert.Equal(
+            new[]
+            {
+                WebUser + ""","engagements":[{"type":"IMP","decisionId":"cmVuZGVyZWQ","variations":[777]}]}""",
+                WebUser + ""","engagements":[{"type":"CLICK","decisionId":"cmVuZGVyZWQ","variations":[777]}]}""",
+            },
+            sent.Select(r => r.Text));
     }
 
     [Fact]
@@ -334,10 +582,34 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
         Assert.Equal("/proxy/dy" + EngagementPath, sent.Path);
     }
 
-    private static Experience DynamicYieldExperience(string key, string? decisionId) => new(
-        key,
-        new Dictionary<string, ExperienceValue>(),
-        new ExperienceAttribution("DynamicYield", JsonSerializer.SerializeToElement(new { campaign = key }), "var-1", decisionId));
+    private static Experience DynamicYieldExperience(string key, string decisionId, string variationId, string? title = null, string? ctaUrl = null)
+    {
+        var payload = new Dictionary<string, ExperienceValue>();
+        if (title is not null)
+        {
+            payload["Title"] = new ExperienceValue(JsonSerializer.SerializeToElement(title), ExperienceDataType.String);
+        }
+
+        if (ctaUrl is not null)
+        {
+            payload["CtaUrl"] = new ExperienceValue(JsonSerializer.SerializeToElement(ctaUrl), ExperienceDataType.String);
+        }
+
+        return new Experience(
+            key,
+            payload,
+            new ExperienceAttribution("DynamicYield", JsonSerializer.SerializeToElement(new { campaign = key }), variationId, decisionId));
+    }
+
+    /// <summary>The id part of an <c>ssp_dysid</c> value (<c>{id}.{unix seconds}</c>).</summary>
+    private static string SessionIdOf(string cookie)
+    {
+        var dot = cookie.LastIndexOf('.');
+        Assert.True(dot > 0, $"'{cookie}' is not an id and a time.");
+        return cookie[..dot];
+    }
+
+    private static string? SessionCustom(RecordedRequest request) => request.Json.GetProperty("session").GetProperty("custom").GetString();
 
     private static Dictionary<string, string?> Settings(StubVendorServer stub, params (string Key, string? Value)[] extra)
     {
@@ -358,12 +630,38 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
     }
 
     /// <summary>Starts the app with the stub as Dynamic Yield, the probe, the test endpoints, and its metrics recorded.</summary>
-    private async Task<TestApp> StartAppAsync(params (string Key, string? Value)[] extra) =>
-        Record(await TestApp.StartAsync(
-            Settings(_stub, extra),
-            services: s => s.AddSingleton<ITrackingDestination>(_probe),
+    private Task<TestApp> StartAppAsync(params (string Key, string? Value)[] extra) => StartAppAsync(provider: null, time: null, extra);
+
+    private Task<TestApp> StartAppAsync(TimeProvider time, params (string Key, string? Value)[] extra) => StartAppAsync(provider: null, time, extra);
+
+    private Task<TestApp> StartAppAsync(ChoiceStub provider, params (string Key, string? Value)[] extra) => StartAppAsync(provider, time: null, extra);
+
+    /// <summary>
+    /// As above; with <paramref name="provider"/>, experiences are decided by a stand-in for Dynamic Yield's choose
+    /// (Dynamic Yield attribution with a decisionId), so the tag helpers and the click endpoint render its choices.
+    /// </summary>
+    private async Task<TestApp> StartAppAsync(ChoiceStub? provider, TimeProvider? time, (string Key, string? Value)[] extra)
+    {
+        var settings = Settings(_stub, extra);
+        if (provider is not null)
+        {
+            settings["Personalization:Provider"] = ChoiceProvider;
+        }
+
+        return Record(await TestApp.StartAsync(
+            settings,
+            services: s =>
+            {
+                s.AddSingleton<ITrackingDestination>(_probe);
+                if (provider is not null)
+                {
+                    s.AddSingleton(new ProviderRegistration(ChoiceProvider, _ => provider, _ => TimeSpan.FromSeconds(5)));
+                }
+            },
             beforePersonalization: app => app.UseTestUser(),
-            endpoints: MapEndpoints));
+            endpoints: MapEndpoints,
+            time: time));
+    }
 
     private TestApp Record(TestApp app)
     {
@@ -383,9 +681,44 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
             context.GetPersonalization().TrackClick(DecisionExperience, "cta");
             return Results.Ok();
         });
+        app.MapGet("/click-variation", (HttpContext context, string v) =>
+        {
+            context.GetPersonalization().TrackClick(DynamicYieldExperience("offer", "dmFyaWF0aW9u", v), "cta");
+            return Results.Ok();
+        });
         app.MapGet("/click-moengage", (HttpContext context) =>
         {
             context.GetPersonalization().TrackClick(MoEngageExperience, "cta");
+            return Results.Ok();
+        });
+        app.MapGet("/click-moengage-slot", (HttpContext context) =>
+        {
+            context.GetPersonalization().TrackClick(MoEngageExperience, "cta", slotId: "slot-1");
+            return Results.Ok();
+        });
+        app.MapGet("/click-local", (HttpContext context) =>
+        {
+            context.GetPersonalization().TrackClick(LocalExperience, "cta");
+            return Results.Ok();
+        });
+        app.MapGet("/click-local-slot", (HttpContext context) =>
+        {
+            context.GetPersonalization().TrackClick(LocalExperience, "cta", slotId: "slot-1");
+            return Results.Ok();
+        });
+        app.MapGet("/click-undecided", (HttpContext context) =>
+        {
+            context.GetPersonalization().TrackClick(UndecidedExperience, "cta");
+            return Results.Ok();
+        });
+        app.MapGet("/click-undecided-slot", (HttpContext context) =>
+        {
+            context.GetPersonalization().TrackClick(UndecidedExperience, "cta", slotId: "slot-1");
+            return Results.Ok();
+        });
+        app.MapGet("/impression-undecided", (HttpContext context) =>
+        {
+            context.GetPersonalization().TrackImpression(UndecidedExperience);
             return Results.Ok();
         });
         app.MapGet("/impression", (HttpContext context) =>
@@ -393,13 +726,21 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
             context.GetPersonalization().TrackImpression(DecisionExperience);
             return Results.Ok();
         });
+        app.MapGet("/fetch-only", async (HttpContext context) =>
+            await context.GetPersonalization().GetExperienceAsync("hidden") is not null ? "true" : "false");
     }
 
     /// <summary>Waits until Dynamic Yield's destination counted one delivery, then returns the only request the stub got.</summary>
-    private async Task<RecordedRequest> SingleDeliveredAsync()
+    private async Task<RecordedRequest> SingleDeliveredAsync() => Assert.Single(await DeliveredAsync(1));
+
+    /// <summary>Waits until Dynamic Yield's destination counted <paramref name="count"/> deliveries; returns what the stub got, in order.</summary>
+    private async Task<RecordedRequest[]> DeliveredAsync(int count)
     {
-        Assert.True(await Eventually.TrueAsync(() => Delivered() == 1), $"Delivered {Delivered()}; the stub got {_stub.Requests.Count} request(s).");
-        return Assert.Single(_stub.Requests);
+        Assert.True(await Eventually.TrueAsync(() => Delivered() >= count), $"Delivered {Delivered()}; the stub got {_stub.Requests.Count} request(s).");
+        var requests = _stub.Requests.ToArray();
+        Assert.Equal(count, Delivered());
+        Assert.Equal(count, requests.Length);
+        return requests;
     }
 
     private long Delivered() =>
@@ -408,6 +749,63 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
     private long Dropped(string reason) =>
         _metrics!.Sum(PersonalizationTelemetry.TrackingEvents, ("destination", "DynamicYield"), ("outcome", "dropped"), ("reason", reason));
 
+    private long Skipped(string? reason = null) => reason is null
+        ? _metrics!.Sum(PersonalizationTelemetry.TrackingEvents, ("destination", "DynamicYield"), ("outcome", "skipped"))
+        : _metrics!.Sum(PersonalizationTelemetry.TrackingEvents, ("destination", "DynamicYield"), ("outcome", "skipped"), ("reason", reason));
+
+    /// <summary>Stands in for Dynamic Yield's choose: answers every key it has a choice for.</summary>
+    private sealed class ChoiceStub(params Experience[] choices) : IExperienceProvider
+    {
+        public string Name => ChoiceProvider;
+
+        public ValueTask<ExperienceFetchResult> FetchAsync(ExperienceRequest request, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new ExperienceFetchResult(
+                choices.Where(c => request.Keys.Contains(c.Key, StringComparer.Ordinal)).ToDictionary(c => c.Key, StringComparer.Ordinal)));
+    }
+
+    /// <summary>A visitor's browser: sends the cookies it holds and keeps those the responses set.</summary>
+    private sealed class Browser(TestApp app, params (string Name, string Value)[] cookies)
+    {
+        private readonly Dictionary<string, string> _cookies = cookies.ToDictionary(c => c.Name, c => c.Value, StringComparer.Ordinal);
+
+        public string Cookie(string name) =>
+            _cookies.TryGetValue(name, out var value) ? value : throw new Xunit.Sdk.XunitException($"The browser holds no {name} cookie.");
+
+        public async Task<HttpResponseMessage> GetAsync(string path, params (string Name, string Value)[] headers)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (_cookies.Count > 0)
+            {
+                request.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
+            }
+
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            var response = await app.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            foreach (var (name, value) in SetCookies(response))
+            {
+                _cookies[name] = value;
+            }
+
+            return response;
+        }
+
+        public async Task<IdentityDto> GetIdentityAsync(params (string Name, string Value)[] headers)
+        {
+            using var response = await GetAsync("/identity", headers);
+            return JsonSerializer.Deserialize<IdentityDto>(await response.Content.ReadAsStringAsync(), JsonSerializerOptions.Web)!;
+        }
+
+        /// <summary>The name and value of each cookie <paramref name="response"/> sets.</summary>
+        public static IReadOnlyList<(string Name, string Value)> SetCookies(HttpResponseMessage response) =>
+            response.Headers.TryGetValues("Set-Cookie", out var values)
+                ? [.. values.Select(v => v.Split(';', 2)[0]).Select(v => (v[..v.IndexOf('=', StringComparison.Ordinal)], v[(v.IndexOf('=', StringComparison.Ordinal) + 1)..]))]
+                : [];
+    }
 
     /// <summary>An always-on application destination that sees every event, so a test knows when one went through the pipeline.</summary>
     private sealed class RecordingDestination : ITrackingDestination

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
@@ -214,6 +215,45 @@ public sealed class DynamicYieldExperienceProviderTests : IAsyncLifetime
         Assert.Single(DynamicYieldStub.Chooses(_stub));
         Assert.Equal("Chosen", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["hero"]!["title"]);
         Assert.DoesNotContain(SetCookies(response), c => c.Name.ToString().StartsWith("_dy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Choose_ConsentFeatureSaysNo_TheLibraryItselfSetsNoDynamicYieldCookie()
+    {
+        // No cookie policy middleware that would strip non-essential cookies: only the library's own check can hold.
+        _stub.Respond = DynamicYieldStub.Answer([DynamicYieldStub.CustomJson("hero", new JsonObject { ["Title"] = "Chosen" })], DynamicYieldStub.NewVisitorCookies());
+        await using var app = await StartAppAsync(
+            DynamicYieldStub.Settings(_stub),
+            before: a => a.Use((context, next) =>
+            {
+                context.Features.Set<ITrackingConsentFeature>(new NoConsent());
+                return next(context);
+            }));
+
+        using var response = await app.GetAsync("/dy/hero", ("ssp_vid", "visitor-1"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Chosen", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["hero"]!["title"]);
+        Assert.DoesNotContain(SetCookies(response), c => c.Name.ToString().StartsWith("_dy", StringComparison.Ordinal));
+    }
+
+    private sealed class NoConsent : ITrackingConsentFeature
+    {
+        public bool IsConsentNeeded => true;
+
+        public bool HasConsent => false;
+
+        public bool CanTrack => false;
+
+        public void GrantConsent()
+        {
+        }
+
+        public void WithdrawConsent()
+        {
+        }
+
+        public string CreateConsentCookie() => string.Empty;
     }
 
     [Fact]

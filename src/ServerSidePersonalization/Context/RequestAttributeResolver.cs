@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ServerSidePersonalization.Context;
@@ -7,14 +8,23 @@ namespace ServerSidePersonalization.Context;
 /// <summary>Builds the in-session attributes of a request from the connection, the headers and the clock.</summary>
 internal sealed class RequestAttributeResolver
 {
+    private const string ForwardedForHeader = "X-Forwarded-For";
+
+    // The private, loopback and link-local IPv4 ranges: a proxy's address, never a visitor's.
+    private static readonly IPNetwork[] PrivateIPv4 =
+        [IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("169.254.0.0/16")];
+
     private readonly RequestContextOptions _options;
     private readonly AttributeSource[] _custom;
     private readonly TimeProvider _time;
+    private readonly ILogger<RequestAttributeResolver> _logger;
+    private int _warnedForwardedFor;
 
-    public RequestAttributeResolver(IOptions<PersonalizationOptions> options, TimeProvider time)
+    public RequestAttributeResolver(IOptions<PersonalizationOptions> options, TimeProvider time, ILogger<RequestAttributeResolver> logger)
     {
         _options = options.Value.Context;
         _time = time;
+        _logger = logger;
         _custom = [.. _options.Attributes.Select(a => AttributeSource.TryParse(a.Key, a.Value, out var source)
             ? source
             : throw new InvalidOperationException($"Personalization:Context:Attributes:{a.Key} is not of the form kind:name."))];
@@ -34,6 +44,11 @@ internal sealed class RequestAttributeResolver
             }
         }
 
+        if (_options.IncludeIpAddress)
+        {
+            WarnIfForwardedForIgnored(context);
+        }
+
         return new RequestAttributes(
             now,
             _options.IncludeDayOfWeek ? now.DayOfWeek : null,
@@ -41,6 +56,36 @@ internal sealed class RequestAttributeResolver
             _options.IncludeIpAddress ? FormatAddress(context.Connection.RemoteIpAddress) : null,
             _options.IncludeUserAgent ? Clean(context.Request.Headers.UserAgent.ToString()) : null,
             custom);
+    }
+
+    /// <summary>
+    /// A proxy that was trusted would have had its X-Forwarded-For applied and removed by <c>UseForwardedHeaders()</c>;
+    /// the header still present on a connection from a private address means the address sent is the proxy's. Said once,
+    /// without the address: it is the site's configuration, not the visitor, that needs attention.
+    /// </summary>
+    private void WarnIfForwardedForIgnored(HttpContext context)
+    {
+        if (Volatile.Read(ref _warnedForwardedFor) == 0
+            && context.Request.Headers.ContainsKey(ForwardedForHeader)
+            && context.Connection.RemoteIpAddress is { } remote
+            && IsPrivate(remote)
+            && Interlocked.Exchange(ref _warnedForwardedFor, 1) == 0)
+        {
+            Log.ForwardedForNotApplied(_logger);
+        }
+    }
+
+    /// <summary>IPv4 10/8, 172.16/12, 192.168/16, 127/8, 169.254/16 (also IPv4-mapped), IPv6 ::1, fc00::/7 and fe80::/10.</summary>
+    private static bool IsPrivate(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            ? PrivateIPv4.Any(network => network.Contains(address))
+            : IPAddress.IsLoopback(address) || address.IsIPv6UniqueLocal || address.IsIPv6LinkLocal;
     }
 
     private static string? FormatAddress(IPAddress? address) =>

@@ -15,6 +15,9 @@ public interface ITrackingDestination
     /// <summary>Whether this destination reports <paramref name="trackingEvent"/> (for example, by its attribution's vendor).</summary>
     bool Accepts(TrackingEvent trackingEvent);
 
-    /// <summary>Delivers a batch; network problems may be thrown and are retried like <see cref="DeliveryResult.Retry"/>.</summary>
+    /// <summary>
+    /// Delivers a batch; network problems may be thrown and are retried like <see cref="DeliveryResult.Retry"/>. A
+    /// destination that can tell which events failed answers <see cref="DeliveryResult.Partial"/>.
+    /// </summary>
     Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken);
 }

@@ -8,8 +8,9 @@ namespace ServerSidePersonalization.Tracking;
 /// <summary>
 /// One background loop per destination: fill a batch (up to the batch size, or whatever arrived within the flush
 /// interval), deliver it, retry transient failures with exponential backoff and jitter (or the vendor's Retry-After),
-/// drop and count what is rejected or never gets through. On shutdown the queues are closed and drained until the
-/// host's shutdown timeout; whatever is left then is counted and logged.
+/// drop and count what is rejected or never gets through. A destination may report a batch as partly delivered: then
+/// only the events it refused are dropped and only those it could not deliver yet are retried. On shutdown the queues
+/// are closed and drained until the host's shutdown timeout; whatever is left then is counted and logged.
 /// </summary>
 internal sealed class TrackingDispatcher : IHostedService, IDisposable
 {
@@ -139,14 +140,16 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
         }
     }
 
-    private async Task DeliverAsync(ITrackingDestination destination, List<TrackingEvent> batch)
+    private async Task DeliverAsync(ITrackingDestination destination, IReadOnlyList<TrackingEvent> batch)
     {
+        // What is still to be delivered: the whole batch, or what a partial delivery left to retry.
+        var pending = batch;
         for (var attempt = 1; ; attempt++)
         {
             DeliveryResult result;
             try
             {
-                result = await destination.SendAsync(batch, _abort.Token).ConfigureAwait(false);
+                result = await destination.SendAsync(pending, _abort.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
@@ -160,27 +163,64 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
             switch (result.Outcome)
             {
                 case DeliveryOutcome.Delivered:
-                    _metrics.TrackingDelivered(destination.Name, batch.Count);
+                    _metrics.TrackingDelivered(destination.Name, pending.Count);
                     return;
                 case DeliveryOutcome.Rejected:
-                    // Logged before it is counted, so whoever watches the counter finds the reason already written.
-                    Log.BatchRejected(_logger, batch.Count, destination.Name, result.Reason);
-                    _metrics.TrackingDropped(destination.Name, TrackingDropReason.Rejected, batch.Count);
+                    Reject(destination, pending.Count, result.Reason);
                     return;
-                default:
-                    if (attempt >= _options.MaxAttempts)
+                case DeliveryOutcome.Partial:
+                    pending = Settle(destination, pending, result);
+                    if (pending.Count == 0)
                     {
-                        Log.RetriesExhausted(_logger, batch.Count, destination.Name, attempt, result.Reason);
-                        _metrics.TrackingDropped(destination.Name, TrackingDropReason.RetriesExhausted, batch.Count);
                         return;
                     }
 
-                    var delay = RetryDelay(attempt, result.RetryAfter);
-                    Log.WillRetry(_logger, destination.Name, result.Reason, attempt, delay.TotalMilliseconds);
-                    await Task.Delay(delay, _time, _abort.Token).ConfigureAwait(false);
                     break;
             }
+
+            if (attempt >= _options.MaxAttempts)
+            {
+                Log.RetriesExhausted(_logger, pending.Count, destination.Name, attempt, result.Reason);
+                _metrics.TrackingDropped(destination.Name, TrackingDropReason.RetriesExhausted, pending.Count);
+                return;
+            }
+
+            var delay = RetryDelay(attempt, result.RetryAfter);
+            Log.WillRetry(_logger, destination.Name, result.Reason, attempt, delay.TotalMilliseconds);
+            await Task.Delay(delay, _time, _abort.Token).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Counts a partial delivery: each rejection is logged and dropped, the events to retry are returned, and the rest of
+    /// the batch counts as delivered. Events the destination names that are not in the batch (or names twice) are ignored.
+    /// </summary>
+    private List<TrackingEvent> Settle(ITrackingDestination destination, IReadOnlyList<TrackingEvent> batch, DeliveryResult result)
+    {
+        var open = new HashSet<TrackingEvent>(batch, ReferenceEqualityComparer.Instance);
+        foreach (var rejection in result.Rejections)
+        {
+            var count = rejection.Events.Count(open.Remove);
+            if (count > 0)
+            {
+                Reject(destination, count, rejection.Reason);
+            }
+        }
+
+        var retry = result.RetryEvents.Where(open.Remove).ToList();
+        if (open.Count > 0)
+        {
+            _metrics.TrackingDelivered(destination.Name, open.Count);
+        }
+
+        return retry;
+    }
+
+    private void Reject(ITrackingDestination destination, int count, string? reason)
+    {
+        // Logged before it is counted, so whoever watches the counter finds the reason already written.
+        Log.BatchRejected(_logger, count, destination.Name, reason);
+        _metrics.TrackingDropped(destination.Name, TrackingDropReason.Rejected, count);
     }
 
     /// <summary>The vendor's Retry-After when it gave one, else exponential backoff with ±25% jitter; never above the cap.</summary>

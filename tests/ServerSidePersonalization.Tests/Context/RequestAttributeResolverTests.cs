@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerSidePersonalization.Tests.Infrastructure;
 
@@ -83,6 +84,64 @@ public sealed class RequestAttributeResolverTests
         var attributes = await SendRawAsync(app, c => c.Connection.RemoteIpAddress = null);
 
         Assert.Null(attributes.IpAddress);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.1")]
+    [InlineData("172.16.0.1")]
+    [InlineData("172.31.255.254")]
+    [InlineData("192.168.1.1")]
+    [InlineData("127.0.0.1")]
+    [InlineData("169.254.10.1")]
+    [InlineData("::ffff:10.0.0.1")]
+    [InlineData("::1")]
+    [InlineData("fc00::1")]
+    [InlineData("fd12:3456::1")]
+    [InlineData("fe80::1")]
+    public async Task Resolve_ForwardedForFromPrivateAddressNotApplied_WarnsOnceOverTwoRequests(string remote)
+    {
+        await using var app = await StartAsync();
+
+        for (var i = 0; i < 2; i++)
+        {
+            await SendRawAsync(app, c =>
+            {
+                c.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+                c.Request.Headers["X-Forwarded-For"] = "203.0.113.7";
+            });
+        }
+
+        var warning = Assert.Single(app.Logs.Named("ForwardedForNotApplied"));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("KnownIPNetworks", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("203.0.113.7", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("203.0.113.7", true)]
+    [InlineData("172.32.0.1", true)]
+    [InlineData("11.0.0.1", true)]
+    [InlineData("169.255.0.1", true)]
+    [InlineData("::ffff:203.0.113.7", true)]
+    [InlineData("2001:db8::7", true)]
+    [InlineData("fe00::1", true)]
+    [InlineData("10.0.0.1", false)]
+    [InlineData("::1", false)]
+    public async Task Resolve_PublicAddressOrNoForwardedFor_NoWarning(string remote, bool forwardedFor)
+    {
+        await using var app = await StartAsync();
+
+        var attributes = await SendRawAsync(app, c =>
+        {
+            c.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+            if (forwardedFor)
+            {
+                c.Request.Headers["X-Forwarded-For"] = "198.51.100.1";
+            }
+        });
+
+        Assert.NotNull(attributes.IpAddress);
+        Assert.Empty(app.Logs.Named("ForwardedForNotApplied"));
     }
 
     [Fact]

@@ -12,7 +12,9 @@ namespace ServerSidePersonalization.Vendors.MoEngage;
 /// <summary>
 /// Reports impressions (<c>MOE_PERSONALIZATION_MESSAGE_SHOWN</c>) and clicks (<c>_CLICKED</c>) of MoEngage experiences to
 /// <c>POST {base}/v1/experiences/events</c>, grouped by user, one request per batch of at most 100 events (so never more
-/// than 100 elements). The event's id is its <c>moe_event_uuid</c>, so MoEngage counts a retried event once.
+/// than 100 elements). The event's id is its <c>moe_event_uuid</c>, so MoEngage counts a retried event once. When
+/// MoEngage refuses a request of several users (400), each user's element is sent again alone and only those it refuses
+/// are dropped.
 /// </summary>
 internal sealed class MoEngageEventsDestination : ITrackingDestination
 {
@@ -45,21 +47,107 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
 
     public async Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken)
     {
-        var body = BoundedJson.Content(CreateBody(batch), MoEngageJsonContext.Default.MoEngageEventsRequest);
-        using var request = _connection.CreateRequest(EventsPath, body);
-        using var response = await _httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var body = CreateBody(batch);
+        var (status, result) = await PostAsync(body, cancellationToken).ConfigureAwait(false);
+
+        // MoEngage refuses the whole request (400) when one element lacks a required field; a hundred users' events must
+        // not go with it.
+        return status == (int)HttpStatusCode.BadRequest && body.Elements.Count > 1
+            ? await SplitAsync(batch, body, cancellationToken).ConfigureAwait(false)
+            : result;
+    }
+
+    /// <summary>
+    /// Sends each user's element of a refused request again alone, with the same <c>moe_event_uuid</c> values, so that
+    /// only the elements MoEngage refuses with 400 are dropped. A transient failure ends the resend: that element and the
+    /// ones not sent yet are retried, the ones accepted are not sent again. Any other refusal (401, 403, 413) is not about
+    /// one element, so that element and the rest are dropped together.
+    /// </summary>
+    private async Task<DeliveryResult> SplitAsync(IReadOnlyList<TrackingEvent> batch, MoEngageEventsRequest body, CancellationToken cancellationToken)
+    {
+        var eventsByUuid = batch.ToLookup(e => e.Id.ToString("D"), StringComparer.Ordinal);
+        List<TrackingEvent> EventsOf(IEnumerable<MoEngageEventElement> elements) =>
+            [.. elements.SelectMany(e => e.Actions).Select(a => a.EventUuid).Distinct(StringComparer.Ordinal).SelectMany(uuid => eventsByUuid[uuid])];
+
+        var rejected = new List<DeliveryRejection>();
+        for (var i = 0; i < body.Elements.Count; i++)
+        {
+            var element = body.Elements[i];
+            (int Status, DeliveryResult Result) answer;
+            try
+            {
+                answer = await PostAsync(new MoEngageEventsRequest([element]), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                answer = (0, DeliveryResult.Retry(ex is HttpRequestException http ? $"network error ({http.HttpRequestError})" : "timeout"));
+            }
+
+            switch (answer.Result.Outcome)
+            {
+                case DeliveryOutcome.Rejected when answer.Status == (int)HttpStatusCode.BadRequest:
+                    rejected.Add(new DeliveryRejection(EventsOf([element]), answer.Result.Reason!));
+                    break;
+                case DeliveryOutcome.Rejected:
+                    rejected.Add(new DeliveryRejection(EventsOf(body.Elements.Skip(i)), answer.Result.Reason!));
+                    return DeliveryResult.Partial(rejected);
+                case DeliveryOutcome.Retry:
+                    return DeliveryResult.Partial(rejected, EventsOf(body.Elements.Skip(i)), answer.Result.Reason, answer.Result.RetryAfter);
+            }
+        }
+
+        return DeliveryResult.Partial(rejected);
+    }
+
+    /// <summary>One request: delivered, to be retried (408, 429, 5xx) or rejected, a 400 with MoEngage's description of the problem.</summary>
+    private async Task<(int Status, DeliveryResult Result)> PostAsync(MoEngageEventsRequest body, CancellationToken cancellationToken)
+    {
+        using var request = _connection.CreateRequest(EventsPath, BoundedJson.Content(body, MoEngageJsonContext.Default.MoEngageEventsRequest));
+        using var response = await _httpClients.CreateClient(HttpClientName)
+            .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         if (response.IsSuccessStatusCode)
         {
-            return DeliveryResult.Delivered;
+            return (status, DeliveryResult.Delivered);
         }
 
         var reason = $"HTTP {status}";
-        return RetryAfter.IsTransient(status)
+        return (status, RetryAfter.IsTransient(status)
             ? DeliveryResult.Retry(reason, RetryAfter.From(response, _time))
-            : DeliveryResult.Rejected(response.StatusCode == HttpStatusCode.Unauthorized
-                ? reason + ": check Personalization:MoEngage:WorkspaceId and ApiKey"
-                : reason);
+            : DeliveryResult.Rejected(response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized => reason + ": check Personalization:MoEngage:WorkspaceId and ApiKey",
+                HttpStatusCode.BadRequest => reason + await DescribeErrorAsync(response, cancellationToken).ConfigureAwait(false),
+                _ => reason,
+            }));
+    }
+
+    /// <summary>
+    /// MoEngage's error body <c>{title, description}</c> as <c> (title): description</c>, read with a size cap, without
+    /// control characters and each cut to 200 characters; empty when the body is not that.
+    /// </summary>
+    private static async Task<string> DescribeErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        MoEngageError? error;
+        try
+        {
+            error = await BoundedJson.ReadAsync(response.Content, MoEngageJsonContext.Default.MoEngageError, 16 * 1024, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or HttpRequestException)
+        {
+            return string.Empty;
+        }
+
+        var title = Printable(error?.Title);
+        var description = Printable(error?.Description);
+        return (title is null ? string.Empty : $" ({title})") + (description is null ? string.Empty : $": {description}");
+
+        static string? Printable(string? text)
+        {
+            var clean = text is null ? null : string.Concat(text.Where(c => !char.IsControl(c))).Trim();
+            return string.IsNullOrEmpty(clean) ? null : (clean.Length > 200 ? clean[..(char.IsHighSurrogate(clean[199]) ? 199 : 200)] : clean);
+        }
     }
 
     internal static MoEngageEventsRequest CreateBody(IReadOnlyList<TrackingEvent> batch) => new(

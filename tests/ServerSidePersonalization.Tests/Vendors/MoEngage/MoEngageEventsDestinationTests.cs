@@ -193,7 +193,8 @@ public sealed class MoEngageEventsDestinationTests : IAsyncLifetime
     [Fact]
     public async Task Retry_400_NotRetriedDroppedCountedAndLoggedOnce()
     {
-        _stub.Respond = MoEngageStub.Route(MoEngageStub.Answer(), _ => StubResponse.Json("""{"title":"Bad Request"}""", 400));
+        _stub.Respond = MoEngageStub.Route(MoEngageStub.Answer(), _ => StubResponse.Json(
+            """{"title":"Bad Request","description":"a missing required attributes field"}""", 400));
         await using var app = await StartAsync();
         using var metrics = new MetricsCollector(app.Services);
 
@@ -201,10 +202,88 @@ public sealed class MoEngageEventsDestinationTests : IAsyncLifetime
 
         Assert.True(await Eventually.TrueAsync(() => metrics.Sum(PersonalizationTelemetry.TrackingEvents, ("reason", "rejected")) == 1));
         await app.App.StopAsync();
+
+        // One user's element: nothing to split, the refusal is the answer.
         Assert.Single(MoEngageStub.EventRequests(_stub));
         var log = Assert.Single(app.Logs.Named("TrackingBatchRejected"));
-        Assert.Contains("HTTP 400", log.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 400 (Bad Request): a missing required attributes field", log.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(MoEngageStub.ApiKey, app.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("visitor-1", app.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Split_400ForOneUserInABatchOf100_OnlyThatUsersEventDroppedThe99Delivered()
+    {
+        const string BadUser = "visitor-042";
+        const string Description = "a missing required attributes field";
+        _stub.Respond = MoEngageStub.Route(MoEngageStub.Answer(), request => MoEngageStub.CustomerIds(request).Contains(BadUser)
+            ? StubResponse.Json($$"""{"title":"Bad Request","description":"{{Description}}"}""", 400)
+            : StubResponse.Json("""{"status":"success"}"""));
+
+        // The batch is sent when it holds 100 events, not before: the 100 users go in one request.
+        await using var app = await StartAsync(("Personalization:Tracking:FlushInterval", "00:05:00"), ("Personalization:Tracking:BatchSize", "100"));
+        using var metrics = new MetricsCollector(app.Services);
+
+        for (var i = 0; i < 100; i++)
+        {
+            await app.GetPageAsync("/Tags/Hero", ("ssp_vid", $"visitor-{i:000}"));
+        }
+
+        Assert.True(await Eventually.TrueAsync(() =>
+            metrics.Sum(PersonalizationTelemetry.TrackingEvents, ("outcome", "delivered")) == 99
+            && metrics.Sum(PersonalizationTelemetry.TrackingEvents, ("reason", "rejected")) == 1));
+        await app.App.StopAsync();
+
+        var requests = MoEngageStub.EventRequests(_stub);
+        var batch = requests[0];
+        Assert.Equal(100, MoEngageStub.CustomerIds(batch).Count);
+
+        // Then each user alone, with the event ids of the batch: MoEngage counts nothing twice.
+        var resends = requests.Skip(1).ToList();
+        Assert.Equal(100, resends.Count);
+        Assert.All(resends, r => Assert.Single(MoEngageStub.CustomerIds(r)));
+        Assert.Equal(MoEngageStub.EventUuids(batch).Order(StringComparer.Ordinal), resends.SelectMany(MoEngageStub.EventUuids).Order(StringComparer.Ordinal));
+        var accepted = requests.Where(r => !MoEngageStub.CustomerIds(r).Contains(BadUser)).SelectMany(MoEngageStub.EventUuids).ToList();
+        Assert.Equal(99, accepted.Count);
+        Assert.Equal(99, accepted.Distinct(StringComparer.Ordinal).Count());
+
+        Assert.Equal(99, metrics.Sum(PersonalizationTelemetry.TrackingEvents, ("outcome", "delivered")));
+        Assert.Equal(1, metrics.Sum(PersonalizationTelemetry.TrackingEvents, ("outcome", "dropped")));
+        Assert.Equal(1, metrics.Sum(PersonalizationTelemetry.TrackingEvents, ("reason", "rejected")));
+        var log = Assert.Single(app.Logs.Named("TrackingBatchRejected"));
+        Assert.Contains("rejected 1 tracking event(s)", log.Message, StringComparison.Ordinal);
+        Assert.Contains(Description, log.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(BadUser, app.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(MoEngageStub.ApiKey, app.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Split_TransientFailureDuringTheResend_AcceptedNotSentAgainTheRestRetried()
+    {
+        var failed = 0;
+        _stub.Respond = MoEngageStub.Route(MoEngageStub.Answer(), request => MoEngageStub.CustomerIds(request) switch
+        {
+            { Count: 3 } => StubResponse.Json("""{"title":"Bad Request","description":"a missing required attributes field"}""", 400),
+            ["visitor-2"] when Interlocked.Exchange(ref failed, 1) == 0 => StubResponse.Json("""{"title":"Service Unavailable"}""", 503),
+            _ => StubResponse.Json("""{"status":"success"}"""),
+        });
+        await using var app = await StartAsync(("Personalization:Tracking:FlushInterval", "00:05:00"), ("Personalization:Tracking:BatchSize", "3"));
+        using var metrics = new MetricsCollector(app.Services);
+
+        for (var i = 1; i <= 3; i++)
+        {
+            await app.GetPageAsync("/Tags/Hero", ("ssp_vid", $"visitor-{i}"));
+        }
+
+        Assert.True(await Eventually.TrueAsync(() => metrics.Sum(PersonalizationTelemetry.TrackingEvents, ("outcome", "delivered")) == 3));
+        await app.App.StopAsync();
+
+        // The batch (400), visitor-1 alone (accepted), visitor-2 alone (503), then what was left, together.
+        Assert.Equal(
+            ["visitor-1 visitor-2 visitor-3", "visitor-1", "visitor-2", "visitor-2 visitor-3"],
+            MoEngageStub.EventRequests(_stub).Select(r => string.Join(' ', MoEngageStub.CustomerIds(r))));
+        Assert.Equal(0, metrics.Sum(PersonalizationTelemetry.TrackingEvents, ("outcome", "dropped")));
+        Assert.Empty(app.Logs.Named("TrackingBatchRejected"));
     }
 
     [Fact]

@@ -59,6 +59,36 @@ public sealed class MoEngageExperienceProviderTests : IAsyncLifetime
         Assert.Contains("<h1>Title of hero</h1>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("10.1.2.3", "203.0.113.7", 0)]
+    [InlineData("192.168.1.9", "192.168.1.9", 1)]
+    public async Task Fetch_BehindAProxy_ClientsAddressOnlyFromAKnownProxyElseOneWarning(string proxy, string expectedIp, int warnings)
+    {
+        // The README's configuration: the proxy's network (10.0.0.0/8) is known; 192.168.1.9 is a proxy nobody configured.
+        _stub.Respond = MoEngageStub.Answer();
+        await using var app = await TestApp.StartAsync(
+            MoEngageStub.Settings(_stub),
+            services => services.Configure<ForwardedHeadersOptions>(o =>
+            {
+                o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse("10.0.0.0/8"));
+            }),
+            beforePersonalization: app => app.UseForwardedHeaders());
+
+        var context = await app.SendRawAsync(c =>
+        {
+            c.Request.Method = HttpMethods.Get;
+            c.Request.Path = "/Tags/Hero";
+            c.Request.Headers.Cookie = "ssp_vid=visitor-1";
+            c.Request.Headers["X-Forwarded-For"] = "203.0.113.7";
+            c.Connection.RemoteIpAddress = IPAddress.Parse(proxy);
+        });
+
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        Assert.Equal(expectedIp, Assert.Single(_stub.Requests).Json.GetProperty("USER_IP_ADDRESS").GetString());
+        Assert.Equal(warnings, app.Logs.Named("ForwardedForNotApplied").Count);
+    }
+
     [Fact]
     public async Task Fetch_SignedInCustomer_SendsCustomerIdAndVisitorId()
     {

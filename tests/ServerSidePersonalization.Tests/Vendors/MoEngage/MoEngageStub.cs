@@ -85,6 +85,16 @@ internal static class MoEngageStub
             .SelectMany(r => r.Json.GetProperty("elements").EnumerateArray())
             .SelectMany(e => e.GetProperty("actions").EnumerateArray().Select(a => (e.GetProperty("customer_id").GetString()!, a)))];
 
+    /// <summary>The customer_id of each element of an events request, in order.</summary>
+    public static IReadOnlyList<string> CustomerIds(RecordedRequest request) =>
+        [.. request.Json.GetProperty("elements").EnumerateArray().Select(e => e.GetProperty("customer_id").GetString()!)];
+
+    /// <summary>The moe_event_uuid of every action of an events request, in order.</summary>
+    public static IReadOnlyList<string> EventUuids(RecordedRequest request) =>
+        [.. request.Json.GetProperty("elements").EnumerateArray()
+            .SelectMany(e => e.GetProperty("actions").EnumerateArray())
+            .Select(a => a.GetProperty("moe_event_uuid").GetString()!)];
+
     public static IReadOnlyList<RecordedRequest> EventRequests(StubVendorServer stub) =>
         [.. stub.Requests.Where(r => r.Path == "/v1/experiences/events")];
 

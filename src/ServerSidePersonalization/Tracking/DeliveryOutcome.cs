@@ -1,0 +1,17 @@
+namespace ServerSidePersonalization.Tracking;
+
+/// <summary>The outcome of a delivery attempt.</summary>
+public enum DeliveryOutcome
+{
+    /// <summary>Accepted by the destination.</summary>
+    Delivered,
+
+    /// <summary>Worth trying again.</summary>
+    Retry,
+
+    /// <summary>Refused for good.</summary>
+    Rejected,
+
+    /// <summary>Some events accepted, some refused for good, some to try again (<see cref="DeliveryResult.Partial"/>).</summary>
+    Partial,
+}

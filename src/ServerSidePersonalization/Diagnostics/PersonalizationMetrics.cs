@@ -10,6 +10,7 @@ internal sealed class PersonalizationMetrics
     private readonly Counter<long> _l2Operations;
     private readonly Counter<long> _providerCalls;
     private readonly Counter<long> _trackingEvents;
+    private readonly Counter<long> _foreignClicks;
 
     public PersonalizationMetrics(IMeterFactory meterFactory)
     {
@@ -18,6 +19,7 @@ internal sealed class PersonalizationMetrics
         _l2Operations = meter.CreateCounter<long>(PersonalizationTelemetry.L2Operations, "{operation}", "L2 reads and writes by outcome.");
         _providerCalls = meter.CreateCounter<long>(PersonalizationTelemetry.ProviderCalls, "{call}", "Provider calls made on cache misses.");
         _trackingEvents = meter.CreateCounter<long>(PersonalizationTelemetry.TrackingEvents, "{event}", "Tracking events delivered or dropped, by destination.");
+        _foreignClicks = meter.CreateCounter<long>(PersonalizationTelemetry.ForeignClicks, "{click}", "Clicks on tracked links by someone other than the user they were rendered for; not reported.");
     }
 
     public void Lookup(ExperienceOrigin origin, string provider)
@@ -66,6 +68,15 @@ internal sealed class PersonalizationMetrics
         if (_trackingEvents.Enabled)
         {
             _trackingEvents.Add(1, new("destination", destination), new("outcome", "skipped"), new("reason", reason));
+        }
+    }
+
+    /// <summary>A click on a link rendered for another user: redirected, not reported.</summary>
+    public void ForeignClick()
+    {
+        if (_foreignClicks.Enabled)
+        {
+            _foreignClicks.Add(1);
         }
     }
 

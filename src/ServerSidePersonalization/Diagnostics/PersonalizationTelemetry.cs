@@ -20,4 +20,10 @@ public static class PersonalizationTelemetry
     /// <c>reason</c> (queue_full, rejected, retries_exhausted, shutdown).
     /// </summary>
     public const string TrackingEvents = "personalization.tracking.events";
+
+    /// <summary>
+    /// Counter of clicks on tracked links opened by a user other than the one the link was rendered for (a shared or
+    /// pasted link, another device, a mail scanner): redirected as usual but not reported to any destination.
+    /// </summary>
+    public const string ForeignClicks = "personalization.clicks.foreign";
 }

@@ -4,15 +4,17 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using ServerSidePersonalization.Diagnostics;
 
 namespace ServerSidePersonalization.AspNetCore.Clicks;
 
 /// <summary>
 /// The click endpoint. <c>GET ?t=</c> records the click and redirects to the token's target; <c>POST</c> (for
 /// <c>navigator.sendBeacon</c>, token in the query or a form field <c>t</c>) records it and answers 204. A bad token or
-/// target answers 400 and never redirects; nothing here waits for a vendor.
+/// target answers 400 and never redirects; nothing here waits for a vendor. A click from someone other than the user the
+/// link was rendered for is answered the same way but not reported (see <see cref="ClickOwner"/>).
 /// </summary>
-internal sealed class ClickEndpoint(ClickTokens tokens, ILogger<ClickEndpoint> logger)
+internal sealed class ClickEndpoint(ClickTokens tokens, PersonalizationMetrics metrics, ILogger<ClickEndpoint> logger)
 {
     /// <summary>The query or form field that holds the token.</summary>
     public const string TokenField = "t";
@@ -79,7 +81,18 @@ internal sealed class ClickEndpoint(ClickTokens tokens, ILogger<ClickEndpoint> l
 
     private void Track(HttpContext context, ClickToken token)
     {
-        Feature(context).TrackClick(token.ExperienceKey, token.ToAttribution(), token.ElementId, token.SlotId);
+        var feature = Feature(context);
+
+        // Someone else's link still takes them where it leads, but reporting it would credit the renderer's variation
+        // with a click by a user who never saw it.
+        if (!ClickOwner.IsOwnedBy(token.Owner, feature.Identity))
+        {
+            metrics.ForeignClick();
+            Log.ForeignClick(logger, token.ExperienceKey, context.Request.Method);
+            return;
+        }
+
+        feature.TrackClick(token.ExperienceKey, token.ToAttribution(), token.ElementId, token.SlotId);
         Log.ClickRecorded(logger, token.ExperienceKey, token.ElementId);
     }
 

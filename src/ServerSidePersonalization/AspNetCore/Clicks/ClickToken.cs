@@ -1,12 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ServerSidePersonalization.Experiences;
+using ServerSidePersonalization.Identity;
 
 namespace ServerSidePersonalization.AspNetCore.Clicks;
 
 /// <summary>
 /// What a tracked link carries through the browser, protected: the experience and its attribution (the vendor's
-/// context verbatim), the element and slot clicked, and where the click leads. Short JSON names keep links short.
+/// context verbatim), the element and slot clicked, where the click leads, and whose link it is (hashes of the
+/// render-time user's ids, see <see cref="ClickOwner"/>; absent when that visitor had none). Short JSON names keep
+/// links short.
 /// </summary>
 internal sealed record ClickToken(
     [property: JsonPropertyName("k")] string ExperienceKey,
@@ -17,10 +20,15 @@ internal sealed record ClickToken(
     [property: JsonPropertyName("d")] string? DecisionId,
     [property: JsonPropertyName("e")] string? ElementId,
     [property: JsonPropertyName("s")] string? SlotId,
-    [property: JsonPropertyName("u")] string Target)
+    [property: JsonPropertyName("u")] string Target,
+    [property: JsonPropertyName("o")] IReadOnlyList<string>? Owner)
 {
-    /// <summary>A token for a click on <paramref name="experienceKey"/> leading to <paramref name="target"/>.</summary>
-    public static ClickToken Create(string experienceKey, ExperienceAttribution attribution, string? elementId, string? slotId, string target) =>
+    /// <summary>
+    /// A token for a click on <paramref name="experienceKey"/> leading to <paramref name="target"/>, on a link rendered
+    /// for <paramref name="owner"/> (<see cref="VisitorIdentity.Anonymous"/> for a link anyone may click).
+    /// </summary>
+    public static ClickToken Create(
+        string experienceKey, ExperienceAttribution attribution, string? elementId, string? slotId, string target, VisitorIdentity owner) =>
         new(
             experienceKey,
             attribution.Vendor,
@@ -29,7 +37,8 @@ internal sealed record ClickToken(
             attribution.DecisionId,
             elementId,
             slotId,
-            target);
+            target,
+            ClickOwner.Of(owner));
 
     /// <summary>The attribution as the experience had it when the link was rendered.</summary>
     public ExperienceAttribution ToAttribution() => new(Vendor, Context, VariationId, DecisionId);

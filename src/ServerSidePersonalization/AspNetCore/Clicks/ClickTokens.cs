@@ -15,7 +15,11 @@ namespace ServerSidePersonalization.AspNetCore.Clicks;
 /// </summary>
 internal sealed class ClickTokens
 {
-    /// <summary>The Data Protection purpose; a new token format gets a new version so old links fail cleanly.</summary>
+    /// <summary>
+    /// The Data Protection purpose; a new token format gets a new version so old links fail cleanly. An added optional
+    /// field is not a new format: links sealed before <see cref="ClickToken.Owner"/> existed still open, as links
+    /// anyone may click.
+    /// </summary>
     public const string Purpose = "ServerSidePersonalization.Clicks.v1";
 
     /// <summary>

@@ -20,4 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3104, EventName = "UntrackableLink", Level = LogLevel.Warning,
         Message = "A link for experience {ExperienceKey} is not tracked: {Reason}.")]
     public static partial void UntrackableLink(ILogger logger, string experienceKey, string reason);
+
+    // No ids: the clicking visitor's, or the hashes of the one the link was rendered for.
+    [LoggerMessage(EventId = 3105, EventName = "ForeignClick", Level = LogLevel.Debug,
+        Message = "A click {Method} on experience {ExperienceKey} came from a user other than the one the link was rendered for; it was answered but not reported.")]
+    public static partial void ForeignClick(ILogger logger, string experienceKey, string method);
 }

@@ -67,7 +67,9 @@ public sealed class ExperienceClickTagHelper : TagHelper
             return;
         }
 
-        var token = tokens.Protect(ClickToken.Create(experience.Key, experience.Attribution, ElementId, SlotId, target));
+        // Sealed with the user it is rendered for, so a click by anyone else is not reported as theirs.
+        var owner = http.GetPersonalization().Identity;
+        var token = tokens.Protect(ClickToken.Create(experience.Key, experience.Attribution, ElementId, SlotId, target, owner));
         if (token.Length > ClickTokens.MaxLength)
         {
             Untracked(http, experience.Key, "the tracked link would be too long");

@@ -1,6 +1,4 @@
 using System.Buffers.Text;
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -11,7 +9,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using ServerSidePersonalization.AspNetCore.Clicks;
+using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Experiences;
+using ServerSidePersonalization.Identity;
 using ServerSidePersonalization.Tests.Infrastructure;
 using ServerSidePersonalization.Tests.Vendors.MoEngage;
 using ServerSidePersonalization.Tracking;
@@ -188,7 +188,7 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
         Assert.Null(response.Headers.Location);
         var click = Assert.Single(shared.Recorder.AcceptedClicks(visitor));
         Assert.Equal(("hero", "cta"), (click.ExperienceKey, click.ElementId));
-        Assert.True(await EventuallyAsync(() => shared.Recorder.Delivered.Any(e => e.Id == click.Id)));
+        Assert.True(await Eventually.TrueAsync(() => shared.Recorder.Delivered.Any(e => e.Id == click.Id)));
     }
 
     [Theory]
@@ -284,6 +284,130 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
         var click = Assert.Single(shared.Recorder.AcceptedClicks(visitor));
         Assert.Equal(("hero", elementId, slotId), (click.ExperienceKey, click.ElementId, click.SlotId));
         Assert.Equal("Local", click.Attribution!.Vendor);
+    }
+
+    [Theory]
+    [InlineData("GET", true)]
+    [InlineData("GET", false)]
+    [InlineData("POST", true)]
+    [InlineData("POST", false)]
+    public async Task TrackedLink_OpenedBySomeoneElse_AnsweredAsUsualButNoClickReportedAndCountedForeign(string method, bool clickerHasAVisitorCookie)
+    {
+        using var files = new ExperienceFiles();
+        var recorder = new RecordingDestination();
+        await using var app = await TestApp.StartAsync(Settings(files), services => services.AddSingleton<ITrackingDestination>(recorder));
+        using var metrics = new MetricsCollector(app.Services);
+        var owner = NewVisitor();
+        var other = NewVisitor();
+        var href = Href(await app.GetPageAsync("/Tags/Click", Cookie(owner)), "cta");
+
+        // A shared or pasted link, or (without a cookie) a mail scanner following it.
+        using (var foreign = await Send(app, new HttpMethod(method), href, clickerHasAVisitorCookie ? other : null))
+        {
+            if (method == "GET")
+            {
+                Assert.Equal(HttpStatusCode.Found, foreign.StatusCode);
+                Assert.Equal("/landing/hero", foreign.Headers.Location?.OriginalString);
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.NoContent, foreign.StatusCode);
+                Assert.Null(foreign.Headers.Location);
+            }
+
+            Assert.Equal("no-store", foreign.Headers.CacheControl?.ToString());
+        }
+
+        Assert.Empty(recorder.AllAcceptedClicks());
+        Assert.Equal(1, metrics.Sum(PersonalizationTelemetry.ForeignClicks));
+        var logged = Assert.Single(app.Logs.Named("ForeignClick"));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, logged.Level);
+        Assert.Contains("hero", logged.Message, StringComparison.Ordinal);
+        foreach (var id in new[] { owner, other, ClickOwner.Hash(owner), ClickOwner.Hash(other) })
+        {
+            Assert.DoesNotContain(id, app.Logs.AllText, StringComparison.Ordinal);
+        }
+
+        // The same link opened by its owner is reported: the zero above is the owner check, not a broken link.
+        using var own = await Send(app, new HttpMethod(method), href, owner);
+        Assert.Single(recorder.AcceptedClicks(owner));
+        Assert.Single(recorder.AllAcceptedClicks());
+        Assert.Equal(1, metrics.Sum(PersonalizationTelemetry.ForeignClicks));
+    }
+
+    [Fact]
+    public async Task TrackedLink_OpenedByTheVisitorItWasRenderedFor_ReportsOneClickAndNoForeignOne()
+    {
+        using var metrics = new MetricsCollector(shared.App.Services);
+        var visitor = NewVisitor();
+        var href = Href(await shared.App.GetPageAsync("/Tags/Click", Cookie(visitor)), "cta");
+
+        using var response = await Send(shared.App, HttpMethod.Get, href, visitor);
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Single(shared.Recorder.AcceptedClicks(visitor));
+        Assert.Equal(0, metrics.Sum(PersonalizationTelemetry.ForeignClicks));
+    }
+
+    [Fact]
+    public async Task TrackedLink_RenderedAnonymouslyThenSignedIn_ReportsOneClickForTheCustomer()
+    {
+        using var metrics = new MetricsCollector(shared.App.Services);
+        var visitor = NewVisitor();
+        var customer = $"c-{Guid.NewGuid():N}";
+        var href = Href(await shared.App.GetPageAsync("/Tags/Click", Cookie(visitor)), "cta");
+
+        using var response = await Send(shared.App, HttpMethod.Get, href, visitor, customer);
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        var click = Assert.Single(shared.Recorder.AcceptedClicks(visitor));
+        Assert.Equal(customer, click.Identity.CustomerId);
+        Assert.Equal(0, metrics.Sum(PersonalizationTelemetry.ForeignClicks));
+    }
+
+    [Theory]
+    [InlineData("the same customer", 1)]
+    [InlineData("another customer", 0)]
+    [InlineData("nobody signed in", 0)]
+    public async Task TrackedLink_RenderedSignedIn_OpenedOnAnotherDevice_ReportsTheClickOnlyForTheSameCustomer(string clicker, int clicks)
+    {
+        using var metrics = new MetricsCollector(shared.App.Services);
+        var customer = $"c-{Guid.NewGuid():N}";
+        using var page = await Send(shared.App, HttpMethod.Get, "/Tags/Click", NewVisitor(), customer);
+        var href = Href(await page.Content.ReadAsStringAsync(), "cta");
+        var otherDevice = NewVisitor();
+
+        using var response = await Send(shared.App, HttpMethod.Get, href, otherDevice, clicker switch
+        {
+            "the same customer" => customer,
+            "another customer" => $"c-{Guid.NewGuid():N}",
+            _ => null,
+        });
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal(clicks, shared.Recorder.AcceptedClicks(otherDevice).Count);
+        Assert.Equal(1 - clicks, metrics.Sum(PersonalizationTelemetry.ForeignClicks));
+    }
+
+    [Fact]
+    public async Task TrackedLink_RenderedForAVisitorWithoutIds_ReportsTheClickOfWhoeverOpensIt()
+    {
+        using var files = new ExperienceFiles();
+        var settings = Settings(files);
+        settings["Personalization:Identity:IssueVisitorCookie"] = "false";
+        var recorder = new RecordingDestination();
+        await using var app = await TestApp.StartAsync(settings, services => services.AddSingleton<ITrackingDestination>(recorder));
+        using var metrics = new MetricsCollector(app.Services);
+        using var page = await app.GetAsync("/Tags/Click");
+        Assert.False(page.Headers.Contains("Set-Cookie"));
+        var href = Href(await page.Content.ReadAsStringAsync(), "cta");
+        var visitor = NewVisitor();
+
+        using var response = await Send(app, HttpMethod.Get, href, visitor);
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Single(recorder.AcceptedClicks(visitor));
+        Assert.Equal(0, metrics.Sum(PersonalizationTelemetry.ForeignClicks));
     }
 
     [Theory]
@@ -426,7 +550,7 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
     private static ClickToken Token(string target)
     {
         using var context = JsonDocument.Parse("""{"variant":"only"}""");
-        return ClickToken.Create("hero", new ExperienceAttribution("Local", context.RootElement.Clone(), "only"), "cta", null, target);
+        return ClickToken.Create("hero", new ExperienceAttribution("Local", context.RootElement.Clone(), "only"), "cta", null, target, VisitorIdentity.Anonymous);
     }
 
     private static byte[] TokenJson(string target) => JsonSerializer.SerializeToUtf8Bytes(Token(target), ClickJsonContext.Default.ClickToken);
@@ -455,6 +579,23 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
         var content = new StringContent("--b\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nunterminated", Encoding.UTF8);
         content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
         return content;
+    }
+
+    /// <summary>Sends as <paramref name="visitor"/> (no cookie when null), signed in as <paramref name="customer"/> when set.</summary>
+    private static Task<HttpResponseMessage> Send(TestApp app, HttpMethod method, string path, string? visitor, string? customer = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (visitor is not null)
+        {
+            request.Headers.Add("Cookie", $"ssp_vid={visitor}");
+        }
+
+        if (customer is not null)
+        {
+            request.Headers.Add(TestUser.HeaderPrefix + "nameid", customer);
+        }
+
+        return app.Client.SendAsync(request);
     }
 
     private Task<HttpResponseMessage> Post(string path, HttpContent content, string visitor)
@@ -490,22 +631,6 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
             && (uri.Host is "shop.example" or "allowed.example" || uri.Host.EndsWith(".example.com", StringComparison.Ordinal));
     }
 
-    private static async Task<bool> EventuallyAsync(Func<bool> condition)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (waited.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                return false;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return true;
-    }
-
     /// <summary>One Local-provider app shared by the tests that need no configuration of their own.</summary>
     public sealed class SharedApp : IAsyncLifetime, IDisposable
     {
@@ -517,7 +642,8 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
         internal RecordingDestination Recorder { get; } = new();
 
         public async Task InitializeAsync() =>
-            _app = await TestApp.StartAsync(Settings(_files), services => services.AddSingleton<ITrackingDestination>(Recorder));
+            _app = await TestApp.StartAsync(
+                Settings(_files), services => services.AddSingleton<ITrackingDestination>(Recorder), beforePersonalization: web => web.UseTestUser());
 
         public async Task DisposeAsync()
         {
@@ -528,47 +654,5 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
         }
 
         public void Dispose() => _files.Dispose();
-    }
-
-    /// <summary>
-    /// Sees every event as it is queued (<see cref="Accepts"/> runs inside the request, so a count taken after the
-    /// response is exact) and as it is delivered.
-    /// </summary>
-    internal sealed class RecordingDestination : ITrackingDestination
-    {
-        private readonly ConcurrentQueue<TrackingEvent> _accepted = new();
-
-        public ConcurrentQueue<TrackingEvent> Delivered { get; } = new();
-
-        /// <summary>When set, deliveries wait for it: a vendor that does not answer.</summary>
-        public TaskCompletionSource? Gate { get; init; }
-
-        public string Name => "ClickTestRecorder";
-
-        public int MaxBatchSize => 100;
-
-        public IReadOnlyList<TrackingEvent> AcceptedClicks(string visitor) =>
-            [.. _accepted.Where(e => e.Kind == TrackingEventKind.Click && e.Identity.VisitorId == visitor)];
-
-        public bool Accepts(TrackingEvent trackingEvent)
-        {
-            _accepted.Enqueue(trackingEvent);
-            return true;
-        }
-
-        public async Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken)
-        {
-            if (Gate is not null)
-            {
-                await Gate.Task.WaitAsync(cancellationToken);
-            }
-
-            foreach (var trackingEvent in batch)
-            {
-                Delivered.Enqueue(trackingEvent);
-            }
-
-            return DeliveryResult.Delivered;
-        }
     }
 }

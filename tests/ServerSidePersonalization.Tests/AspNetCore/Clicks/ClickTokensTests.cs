@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using ServerSidePersonalization.AspNetCore.Clicks;
 using ServerSidePersonalization.Experiences;
+using ServerSidePersonalization.Identity;
 
 namespace ServerSidePersonalization.Tests.AspNetCore.Clicks;
 
@@ -44,6 +45,8 @@ public sealed class ClickTokensTests
         """{"k":"hero","v":"Local","u":""}""",
         """{"k":1,"v":"Local","u":"/x"}""",
         """{"k":"hero","v":"Local","u":"/x","c":""",
+        """{"k":"hero","v":"Local","u":"/x","o":"0123456789abcdef0123456789abcdef"}""",
+        """{"k":"hero","v":"Local","u":"/x","o":[1]}""",
         "not json at all",
     ];
 
@@ -72,7 +75,7 @@ public sealed class ClickTokensTests
     public void Protect_AttributionWithoutContextOrOptionalFields_RoundTrips()
     {
         var tokens = Create();
-        var sent = ClickToken.Create("hero", new ExperienceAttribution("Local", default), null, null, "/x");
+        var sent = ClickToken.Create("hero", new ExperienceAttribution("Local", default), null, null, "/x", VisitorIdentity.Anonymous);
 
         Assert.True(tokens.TryUnprotect(tokens.Protect(sent), out var opened));
 
@@ -82,6 +85,53 @@ public sealed class ClickTokensTests
         Assert.Null(opened.SlotId);
         Assert.Null(opened.VariationId);
         Assert.Equal("/x", opened.Target);
+    }
+
+    [Fact]
+    public void Protect_Owner_SealsSaltedHashesOfTheVisitorAndCustomerIdsNeverTheIds()
+    {
+        var tokens = Create();
+        var owner = new VisitorIdentity("customer-raw-1", "visitor-raw-1");
+
+        using var json = Open(tokens.Protect(Token(owner)));
+
+        var hashes = json.RootElement.GetProperty("o").EnumerateArray().Select(h => h.GetString()!).ToList();
+        Assert.Equal([ClickOwner.Hash("visitor-raw-1"), ClickOwner.Hash("customer-raw-1")], hashes);
+        Assert.All(hashes, h => Assert.Matches("^[0-9a-f]{32}$", h));
+        Assert.DoesNotContain(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("visitor-raw-1"u8))[..32], hashes);
+        Assert.DoesNotContain("raw-1", json.RootElement.GetRawText(), StringComparison.Ordinal);
+        Assert.True(tokens.TryUnprotect(tokens.Protect(Token(owner)), out var opened));
+        Assert.Equal(hashes, opened.Owner);
+    }
+
+    [Fact]
+    public void Protect_OwnerWithoutIds_LeavesTheOwnerOut()
+    {
+        var tokens = Create();
+
+        using var json = Open(tokens.Protect(Token(VisitorIdentity.Anonymous)));
+
+        Assert.False(json.RootElement.TryGetProperty("o", out _));
+        Assert.True(tokens.TryUnprotect(tokens.Protect(Token(VisitorIdentity.Anonymous)), out var opened));
+        Assert.Null(opened.Owner);
+    }
+
+    [Fact]
+    public void Protect_Owner_LengthensTheTokenByABoundedAmountWhateverTheIdsLength()
+    {
+        var tokens = Create();
+        int Length(string? customer, string? visitor) => tokens.Protect(Token(new VisitorIdentity(customer, visitor))).Length;
+
+        var anonymous = Length(null, null);
+        var visitor = Length(null, "v");
+        var signedIn = Length("c", "v");
+
+        // 32 hex characters per id whatever its length: 41 JSON bytes for a visitor, 76 when signed in, plus up to one
+        // cipher block of padding, base64url-encoded.
+        Assert.Equal(visitor, Length(null, new string('v', 1024)));
+        Assert.Equal(signedIn, Length(new string('c', 1024), new string('v', 1024)));
+        Assert.InRange(visitor - anonymous, 1, 76);
+        Assert.InRange(signedIn - anonymous, visitor - anonymous, 122);
     }
 
     [Fact]
@@ -175,7 +225,7 @@ public sealed class ClickTokensTests
 
         // A token whose length leaves unused bits in its last character (a length that is not a multiple of 4).
         var text = Enumerable.Range(1, 12)
-            .Select(n => tokens.Protect(ClickToken.Create("hero", new ExperienceAttribution("Local", default), new string('e', n), null, "/x")))
+            .Select(n => tokens.Protect(ClickToken.Create("hero", new ExperienceAttribution("Local", default), new string('e', n), null, "/x", VisitorIdentity.Anonymous)))
             .First(t => t.Length % 4 != 0);
         var last = Alphabet.IndexOf(text[^1], StringComparison.Ordinal);
         var respelled = text[..^1] + Alphabet[last | 1];
@@ -193,7 +243,7 @@ public sealed class ClickTokensTests
     {
         var tokens = Create();
         using var context = JsonDocument.Parse("null");
-        var sent = ClickToken.Create("hero", new ExperienceAttribution("Local", context.RootElement.Clone()), null, null, "/x");
+        var sent = ClickToken.Create("hero", new ExperienceAttribution("Local", context.RootElement.Clone()), null, null, "/x", VisitorIdentity.Anonymous);
 
         Assert.True(tokens.TryUnprotect(tokens.Protect(sent), out var opened));
         Assert.Equal(JsonValueKind.Null, opened.Context.ValueKind);
@@ -280,12 +330,17 @@ public sealed class ClickTokensTests
         Assert.False(Create().TryUnprotect(Base64Url.EncodeToString(sealedBytes), out _));
     }
 
-    private static ClickToken Token()
+    private static ClickToken Token(VisitorIdentity? owner = null)
     {
         using var context = JsonDocument.Parse(Context);
         var attribution = new ExperienceAttribution("MoEngage", context.RootElement.Clone(), "2", "decision-1");
-        return ClickToken.Create("hero", attribution, "cta", "slot-9", "/landing/hero?a=1&b=%C3%A9");
+        return ClickToken.Create("hero", attribution, "cta", "slot-9", "/landing/hero?a=1&b=%C3%A9", owner ?? VisitorIdentity.Anonymous);
     }
+
+    /// <summary>The JSON sealed in <paramref name="text"/>, opened with the protector directly.</summary>
+    private JsonDocument Open(string text) =>
+        JsonDocument.Parse(_dataProtection.CreateProtector(ClickTokens.Purpose).ToTimeLimitedDataProtector()
+            .Unprotect(Base64Url.DecodeFromChars(text), out _));
 
     private ClickTokens Create() => new(_dataProtection, Options.Create(new PersonalizationOptions()));
 }

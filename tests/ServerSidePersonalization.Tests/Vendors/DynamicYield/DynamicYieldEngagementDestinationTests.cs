@@ -185,7 +185,7 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
         var page = await app.GetPageAsync("/Tags/Rendered", WebModeCookies);
         Assert.Contains("<p id=\"rendered\">shown</p>", page, StringComparison.Ordinal);
         await app.GetAsync("/impression", WebModeCookies);
-        Assert.True(await Eventually.TrueAsync(() => _probe.Events.Count(e => e.Kind == TrackingEventKind.Impression) == 2));
+        Assert.True(await Eventually.TrueAsync(() => _probe.Delivered.Count(e => e.Kind == TrackingEventKind.Impression) == 2));
         await app.GetAsync("/click", WebModeCookies);
 
         var sent = await SingleDeliveredAsync();
@@ -204,7 +204,7 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
 
         // The probe sees every event right after the pipeline offered it to Dynamic Yield's queue, which is in order:
         // had any been taken, it would have been sent before this click.
-        Assert.True(await Eventually.TrueAsync(() => _probe.Events.Count == 4));
+        Assert.True(await Eventually.TrueAsync(() => _probe.Delivered.Count == 4));
         await app.GetAsync("/click", WebModeCookies);
         var sent = await SingleDeliveredAsync();
         Assert.Equal(WebUser + $$""","engagements":[{{HeroClick}}]}""", sent.Text);
@@ -220,7 +220,7 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
         await app.GetAsync("/click-undecided-slot", WebModeCookies);
         await app.GetAsync("/impression-undecided", WebModeCookies);
 
-        Assert.True(await Eventually.TrueAsync(() => _probe.Events.Count == 3));
+        Assert.True(await Eventually.TrueAsync(() => _probe.Delivered.Count == 3));
         await app.GetAsync("/click", WebModeCookies);
         var sent = await SingleDeliveredAsync();
         Assert.Equal(WebUser + $$""","engagements":[{{HeroClick}}]}""", sent.Text);
@@ -381,7 +381,7 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
 
         await app.GetAsync("/click-slot", WebModeCookies);
 
-        Assert.True(await Eventually.TrueAsync(() => !_probe.Events.IsEmpty));
+        Assert.True(await Eventually.TrueAsync(() => !_probe.Delivered.IsEmpty));
         Assert.DoesNotContain(app.Services.GetRequiredService<TrackingPipeline>().Queues, q => q.Destination.Name == "DynamicYield");
         Assert.Empty(_stub.Requests);
     }
@@ -805,27 +805,5 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
             response.Headers.TryGetValues("Set-Cookie", out var values)
                 ? [.. values.Select(v => v.Split(';', 2)[0]).Select(v => (v[..v.IndexOf('=', StringComparison.Ordinal)], v[(v.IndexOf('=', StringComparison.Ordinal) + 1)..]))]
                 : [];
-    }
-
-    /// <summary>An always-on application destination that sees every event, so a test knows when one went through the pipeline.</summary>
-    private sealed class RecordingDestination : ITrackingDestination
-    {
-        public ConcurrentQueue<TrackingEvent> Events { get; } = new();
-
-        public string Name => "Probe";
-
-        public int MaxBatchSize => 100;
-
-        public bool Accepts(TrackingEvent trackingEvent) => true;
-
-        public Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken)
-        {
-            foreach (var trackingEvent in batch)
-            {
-                Events.Enqueue(trackingEvent);
-            }
-
-            return Task.FromResult(DeliveryResult.Delivered);
-        }
     }
 }

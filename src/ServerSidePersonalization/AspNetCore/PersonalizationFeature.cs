@@ -21,6 +21,7 @@ internal sealed class PersonalizationFeature(
     private bool _declaredStarted;
     private bool _cookiesHooked;
     private PageContext? _page;
+    private RequestAttributes? _providerAttributes;
 
     /// <summary>Resolves the request's identity and attributes and makes its feature.</summary>
     internal static PersonalizationFeature Create(HttpContext context, PersonalizationServices services) =>
@@ -150,7 +151,8 @@ internal sealed class PersonalizationFeature(
         }
 
         _page ??= PageContextReader.Read(context);
-        var fetch = services.Source.GetAsync(new ExperienceRequest(identity, missing, attributes, _page), CancellationToken.None);
+        _providerAttributes ??= services.Attributes.ForProviders(attributes);
+        var fetch = services.Source.GetAsync(new ExperienceRequest(identity, missing, _providerAttributes, _page), CancellationToken.None);
         if (!_cookiesHooked && !context.Response.HasStarted)
         {
             _cookiesHooked = true;

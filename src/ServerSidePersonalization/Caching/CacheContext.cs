@@ -6,8 +6,8 @@ using ServerSidePersonalization.Experiences;
 namespace ServerSidePersonalization.Caching;
 
 /// <summary>
-/// Names the entries of one request: a SHA-256 over the user id, the provider, the custom in-session attributes and
-/// the page type and data,
+/// Names the entries of one request: a SHA-256 over the user id the provider decides for, the provider, the custom
+/// in-session attributes it is given (event-only ones are not) and the page type and data,
 /// so a different user, provider or <c>utm_source</c> is a different entry, and no raw id ever reaches a key.
 /// </summary>
 internal static class CacheContext

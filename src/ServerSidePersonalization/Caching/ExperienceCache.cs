@@ -50,7 +50,7 @@ internal sealed class ExperienceCache : IExperienceSource
 
     public async Task<ExperienceFetchResult> GetAsync(ExperienceRequest request, CancellationToken cancellationToken)
     {
-        if (request.Identity.UserId is not { } userId)
+        if (_selected.Provider.CacheUserId(request.Identity) is not { } userId)
         {
             // No id, nothing to key an entry on: every such page view asks the provider.
             return await UncachedAsync(request, cancellationToken).ConfigureAwait(false);

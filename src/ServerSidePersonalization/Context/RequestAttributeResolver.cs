@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,7 @@ internal sealed class RequestAttributeResolver
 
     private readonly RequestContextOptions _options;
     private readonly AttributeSource[] _custom;
+    private readonly FrozenSet<string> _eventOnly;
     private readonly TimeProvider _time;
     private readonly ILogger<RequestAttributeResolver> _logger;
     private int _warnedForwardedFor;
@@ -28,6 +30,7 @@ internal sealed class RequestAttributeResolver
         _custom = [.. _options.Attributes.Select(a => AttributeSource.TryParse(a.Key, a.Value, out var source)
             ? source
             : throw new InvalidOperationException($"Personalization:Context:Attributes:{a.Key} is not of the form kind:name."))];
+        _eventOnly = _options.EventOnlyAttributes.ToFrozenSet(StringComparer.Ordinal);
     }
 
     public RequestAttributes Resolve(HttpContext context)
@@ -87,6 +90,12 @@ internal sealed class RequestAttributeResolver
             ? PrivateIPv4.Any(network => network.Contains(address))
             : IPAddress.IsLoopback(address) || address.IsIPv6UniqueLocal || address.IsIPv6LinkLocal;
     }
+
+    /// <summary>
+    /// What providers are given of <paramref name="attributes"/>: all but the event-only custom attributes, so that
+    /// whatever a provider could base its answer on is also in the cache key, and nothing else is.
+    /// </summary>
+    public RequestAttributes ForProviders(RequestAttributes attributes) => attributes.WithoutCustom(_eventOnly);
 
     private static string? FormatAddress(IPAddress? address) =>
         address is null ? null : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();

@@ -48,4 +48,16 @@ public sealed class RequestAttributes
 
     /// <summary>The configured custom attributes that had a value on this request.</summary>
     public IReadOnlyDictionary<string, string> Custom { get; }
+
+    /// <summary>These attributes without the custom ones named in <paramref name="names"/>; the same instance when none is present.</summary>
+    internal RequestAttributes WithoutCustom(IReadOnlySet<string> names)
+    {
+        if (names.Count == 0 || !Custom.Keys.Any(names.Contains))
+        {
+            return this;
+        }
+
+        var kept = Custom.Where(a => !names.Contains(a.Key)).ToDictionary(StringComparer.Ordinal);
+        return new RequestAttributes(Timestamp, DayOfWeek, HourOfDay, IpAddress, UserAgent, kept);
+    }
 }

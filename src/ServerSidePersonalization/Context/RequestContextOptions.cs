@@ -22,6 +22,13 @@ public sealed class RequestContextOptions
     /// </summary>
     public IDictionary<string, string> Attributes { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Names of custom attributes that only tracking destinations read (a vendor module adds those its events carry,
+    /// such as the visitor's time zone). Providers never see them, so they are neither sent with a fetch nor part of the
+    /// cache key: a value that changes no experience must not split a visitor's cache entries. Default empty.
+    /// </summary>
+    public ISet<string> EventOnlyAttributes { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>The longest attribute value sent; longer values are cut to this length. Default 256.</summary>
     [System.ComponentModel.DataAnnotations.Range(16, 4096)]
     public int MaxValueLength { get; set; } = 256;

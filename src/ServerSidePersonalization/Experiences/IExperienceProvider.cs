@@ -1,3 +1,5 @@
+using ServerSidePersonalization.Identity;
+
 namespace ServerSidePersonalization.Experiences;
 
 /// <summary>Decides a visitor's experiences: a vendor's API, or the embedded Local provider.</summary>
@@ -11,4 +13,11 @@ public interface IExperienceProvider
     /// the caller bounds the time it waits and cancels <paramref name="cancellationToken"/> when it gives up.
     /// </summary>
     ValueTask<ExperienceFetchResult> FetchAsync(ExperienceRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The id this provider decides <paramref name="identity"/>'s experiences for, which keys the visitor's cache
+    /// entries, so that a cached answer is always one fetched for the id the provider would be sent now; null when it
+    /// has none (every page view then asks the provider). Default <see cref="VisitorIdentity.UserId"/>.
+    /// </summary>
+    string? CacheUserId(VisitorIdentity identity) => identity.UserId;
 }

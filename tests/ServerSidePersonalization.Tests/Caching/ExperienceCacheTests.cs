@@ -224,6 +224,46 @@ public sealed class ExperienceCacheTests : IAsyncLifetime
         Assert.Equal(["mail", "ads"], _stub.Requests.Select(r => r.Json.GetProperty("utm_source").GetString()));
     }
 
+    /// <summary>
+    /// The visitor's time zone is an events field (MoEngage registers it as event-only): a new value must not cost a
+    /// fetch, nor be sent with one.
+    /// </summary>
+    [Fact]
+    public async Task Get_TimezoneOffsetChanges_SameEntryAndNotSent()
+    {
+        await using var app = await StartAsync(("Personalization:Context:Attributes:user_timezone_offset", "cookie:tz"));
+
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"), ("tz", "19800"));
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"), ("tz", "-18000"));
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+
+        var fetch = Assert.Single(_stub.Requests);
+        Assert.False(fetch.Json.TryGetProperty("user_timezone_offset", out _), fetch.Text);
+    }
+
+    /// <summary>A site's own event-only attribute: tracking destinations see it, providers and the cache key do not.</summary>
+    [Fact]
+    public async Task Get_SiteEventOnlyAttribute_SeenByTrackingNotSentNorKeyed()
+    {
+        await using var app = await TestApp.StartAsync(
+            MoEngageStub.Settings(
+                _stub,
+                ("Personalization:Context:Attributes:utm_source", "query:utm_source"),
+                ("Personalization:Context:Attributes:ab_cohort", "query:ab_cohort"),
+                ("Personalization:Context:EventOnlyAttributes:0", "ab_cohort")),
+            endpoints: web => web.MapGet("/cohort", (HttpContext c) => c.GetPersonalization().Attributes.Custom.GetValueOrDefault("ab_cohort")),
+            time: _time);
+
+        await app.GetPageAsync("/Tags/Hero?utm_source=mail&ab_cohort=a", ("ssp_vid", "visitor-1"));
+        await app.GetPageAsync("/Tags/Hero?utm_source=mail&ab_cohort=b", ("ssp_vid", "visitor-1"));
+        using var attributes = await app.GetAsync("/cohort?ab_cohort=b", ("ssp_vid", "visitor-1"));
+
+        var fetch = Assert.Single(_stub.Requests);
+        Assert.Equal("mail", fetch.Json.GetProperty("utm_source").GetString());
+        Assert.False(fetch.Json.TryGetProperty("ab_cohort", out _), fetch.Text);
+        Assert.Equal("b", await attributes.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Get_NoUserIdAtAll_IsNotCached()
     {

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ServerSidePersonalization.Context;
+using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Http;
 using ServerSidePersonalization.Tracking;
 
@@ -12,9 +13,10 @@ namespace ServerSidePersonalization.Vendors.MoEngage;
 /// <summary>
 /// Reports impressions (<c>MOE_PERSONALIZATION_MESSAGE_SHOWN</c>) and clicks (<c>_CLICKED</c>) of MoEngage experiences to
 /// <c>POST {base}/v1/experiences/events</c>, grouped by user, one request per batch of at most 100 events (so never more
-/// than 100 elements). The event's id is its <c>moe_event_uuid</c>, so MoEngage counts a retried event once. When
-/// MoEngage refuses a request of several users (400), each user's element is sent again alone and only those it refuses
-/// are dropped.
+/// than 100 elements). The element's <c>customer_id</c> is the visitor's <see cref="MoEngageUser"/> id, the one its
+/// experiences were fetched for. The event's id is its <c>moe_event_uuid</c>, so MoEngage counts a retried event once.
+/// When MoEngage refuses a request of several users (400), each user's element is sent again alone and only those it
+/// refuses are dropped.
 /// </summary>
 internal sealed class MoEngageEventsDestination : ITrackingDestination
 {
@@ -22,28 +24,66 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
     public const string Shown = "MOE_PERSONALIZATION_MESSAGE_SHOWN";
     public const string Clicked = "MOE_PERSONALIZATION_MESSAGE_CLICKED";
 
-    /// <summary>The custom in-session attribute that carries the visitor's UTC offset, in seconds.</summary>
+    /// <summary>
+    /// The custom attribute that carries the visitor's UTC offset, in seconds east of UTC; an event-only attribute
+    /// (the module registers it so), never sent with a fetch nor part of the cache key.
+    /// </summary>
     public const string TimezoneOffsetAttribute = "user_timezone_offset";
+
+    /// <summary>The document's range of <c>user_timezone_offset</c>: -54000 to 54000 seconds.</summary>
+    public const int MaxTimezoneOffset = 54000;
+
+    /// <summary>Real UTC offsets are whole quarter hours (UTC+05:45, UTC+12:45); anything else is not an offset in seconds.</summary>
+    public const int TimezoneOffsetStep = 900;
+
     private const string EventsPath = "v1/experiences/events";
 
     private readonly IHttpClientFactory _httpClients;
     private readonly MoEngageConnection _connection;
+    private readonly MoEngageAnonymousVisitors _anonymousVisitors;
+    private readonly string _visitorCookie;
     private readonly TimeProvider _time;
+    private readonly PersonalizationMetrics _metrics;
 
-    public MoEngageEventsDestination(IHttpClientFactory httpClients, IOptions<MoEngageOptions> options, TimeProvider time)
+    public MoEngageEventsDestination(
+        IHttpClientFactory httpClients,
+        IOptions<MoEngageOptions> options,
+        IOptions<PersonalizationOptions> personalization,
+        TimeProvider time,
+        PersonalizationMetrics metrics)
     {
         _httpClients = httpClients;
         _connection = new MoEngageConnection(options.Value);
+        _anonymousVisitors = options.Value.AnonymousVisitors;
+        _visitorCookie = personalization.Value.Identity.VisitorCookie;
         _time = time;
+        _metrics = metrics;
     }
 
     public string Name => MoEngageIdentity.Vendor;
 
     public int MaxBatchSize => 100;
 
-    public bool Accepts(TrackingEvent trackingEvent) =>
-        trackingEvent.Attribution is { Vendor: MoEngageIdentity.Vendor, Context.ValueKind: JsonValueKind.Object }
-        && CustomerId(trackingEvent) is not null;
+    /// <summary>
+    /// MoEngage's experiences, of a visitor MoEngage may be sent (<c>customer_id</c> is mandatory here); the others are
+    /// counted as skipped: <c>anonymous_visitors_skipped</c> (<c>AnonymousVisitors=Skip</c>) or <c>no_visitor_id</c>.
+    /// </summary>
+    public bool Accepts(TrackingEvent trackingEvent)
+    {
+        if (trackingEvent.Attribution is not { Vendor: MoEngageIdentity.Vendor, Context.ValueKind: JsonValueKind.Object })
+        {
+            return false;
+        }
+
+        var user = User(trackingEvent);
+        if (user?.Id is null)
+        {
+            _metrics.TrackingSkipped(Name, user is null ? "anonymous_visitors_skipped" : "no_visitor_id");
+            return false;
+        }
+
+        return true;
+    }
 
     public async Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken)
     {
@@ -150,28 +190,30 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
         }
     }
 
-    internal static MoEngageEventsRequest CreateBody(IReadOnlyList<TrackingEvent> batch) => new(
+    private MoEngageEventsRequest CreateBody(IReadOnlyList<TrackingEvent> batch) => new(
         [.. batch.GroupBy(e => CustomerId(e)!, StringComparer.Ordinal).Select(user => new MoEngageEventElement(
             user.Key,
             user.Select(e => TimezoneOffset(e.Attributes)).FirstOrDefault(offset => offset is not null),
             [.. user.Select(ToAction)]))]);
 
     /// <summary>
-    /// The visitor's UTC offset in seconds, when the site supplies it as the custom attribute <c>user_timezone_offset</c>
-    /// (for example from a cookie its script sets); MoEngage accepts -54000 to 54000.
+    /// The visitor's UTC offset in seconds east of UTC (IST is 19800), when the site supplies it as the custom attribute
+    /// <c>user_timezone_offset</c> (the README's script writes <c>-new Date().getTimezoneOffset() * 60</c> to a cookie);
+    /// only a whole number of quarter hours within ±54000, so that JavaScript's own value (minutes, opposite sign: -330
+    /// for IST) or a stray number is left out rather than reported as a wrong time zone.
     /// </summary>
     private static int? TimezoneOffset(RequestAttributes attributes) =>
         attributes.Custom.TryGetValue(TimezoneOffsetAttribute, out var text)
         && int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
-        && seconds is >= -54000 and <= 54000
+        && seconds is >= -MaxTimezoneOffset and <= MaxTimezoneOffset
+        && seconds % TimezoneOffsetStep == 0
             ? seconds
             : null;
 
-    /// <summary>The same id the fetch used as <c>customer_id</c>: the customer, else the visitor, else MoEngage's device id.</summary>
-    private static string? CustomerId(TrackingEvent trackingEvent) =>
-        trackingEvent.Identity.CustomerId
-        ?? trackingEvent.Identity.VisitorId
-        ?? trackingEvent.Identity.Identifiers.GetValueOrDefault(MoEngageIdentity.DeviceIdCookie);
+    /// <summary>The element's <c>customer_id</c>: the id the fetch was sent, whichever of its fields that id went in.</summary>
+    private string? CustomerId(TrackingEvent trackingEvent) => User(trackingEvent)?.Id;
+
+    private MoEngageUser? User(TrackingEvent trackingEvent) => MoEngageUser.For(trackingEvent.Identity, _anonymousVisitors, _visitorCookie);
 
     private static MoEngageEventAction ToAction(TrackingEvent trackingEvent) => new(
         trackingEvent.Kind == TrackingEventKind.Click ? Clicked : Shown,

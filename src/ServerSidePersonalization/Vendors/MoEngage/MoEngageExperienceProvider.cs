@@ -7,12 +7,14 @@ using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Http;
+using ServerSidePersonalization.Identity;
 
 namespace ServerSidePersonalization.Vendors.MoEngage;
 
 /// <summary>
 /// Fetches experiences from <c>POST {base}/v1/experiences/fetch</c>, at most 25 keys per call (more keys are split
-/// over concurrent calls). Every vendor problem becomes failed keys and a throttled log line, never an exception.
+/// over concurrent calls), for the visitor's <see cref="MoEngageUser"/>. Every vendor problem becomes failed keys and a
+/// throttled log line, never an exception.
 /// </summary>
 internal sealed class MoEngageExperienceProvider : IExperienceProvider
 {
@@ -22,6 +24,7 @@ internal sealed class MoEngageExperienceProvider : IExperienceProvider
     private readonly IHttpClientFactory _httpClients;
     private readonly MoEngageConnection _connection;
     private readonly MoEngageOptions _options;
+    private readonly string _visitorCookie;
     private readonly ILogger<MoEngageExperienceProvider> _logger;
     private readonly LogThrottle _configurationErrors;
     private readonly LogThrottle _transientErrors;
@@ -29,11 +32,13 @@ internal sealed class MoEngageExperienceProvider : IExperienceProvider
     public MoEngageExperienceProvider(
         IHttpClientFactory httpClients,
         IOptions<MoEngageOptions> options,
+        IOptions<PersonalizationOptions> personalization,
         TimeProvider time,
         ILogger<MoEngageExperienceProvider> logger)
     {
         _httpClients = httpClients;
         _options = options.Value;
+        _visitorCookie = personalization.Value.Identity.VisitorCookie;
         _connection = new MoEngageConnection(_options);
         _logger = logger;
         _configurationErrors = new LogThrottle(time, TimeSpan.FromMinutes(1));
@@ -44,18 +49,30 @@ internal sealed class MoEngageExperienceProvider : IExperienceProvider
 
     public async ValueTask<ExperienceFetchResult> FetchAsync(ExperienceRequest request, CancellationToken cancellationToken)
     {
-        if (request.Keys.Count <= MaxKeysPerCall)
+        if (User(request.Identity) is not { } user)
         {
-            return await FetchChunkAsync(request, request.Keys, cancellationToken).ConfigureAwait(false);
+            // An anonymous visitor the site does not send: no call, the pages render their fallbacks.
+            return ExperienceFetchResult.Empty;
         }
 
-        var chunks = request.Keys.Chunk(MaxKeysPerCall).Select(keys => FetchChunkAsync(request, keys, cancellationToken));
+        if (request.Keys.Count <= MaxKeysPerCall)
+        {
+            return await FetchChunkAsync(request, user, request.Keys, cancellationToken).ConfigureAwait(false);
+        }
+
+        var chunks = request.Keys.Chunk(MaxKeysPerCall).Select(keys => FetchChunkAsync(request, user, keys, cancellationToken));
         return ExperienceFetchResult.Merge(await Task.WhenAll(chunks).ConfigureAwait(false));
     }
 
-    private async Task<ExperienceFetchResult> FetchChunkAsync(ExperienceRequest request, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    /// <summary>The visitor's entries are keyed by the id MoEngage is sent, whatever the identity order made <see cref="VisitorIdentity.UserId"/>.</summary>
+    public string? CacheUserId(VisitorIdentity identity) => User(identity)?.Id;
+
+    private MoEngageUser? User(VisitorIdentity identity) => MoEngageUser.For(identity, _options.AnonymousVisitors, _visitorCookie);
+
+    private async Task<ExperienceFetchResult> FetchChunkAsync(
+        ExperienceRequest request, MoEngageUser user, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        var body = BoundedJson.Content(CreateBody(request, keys), MoEngageJsonContext.Default.MoEngageFetchRequest);
+        var body = BoundedJson.Content(CreateBody(request, user, keys), MoEngageJsonContext.Default.MoEngageFetchRequest);
         using var message = _connection.CreateRequest(FetchPath, body);
         var client = _httpClients.CreateClient(MoEngageConnection.HttpClientName);
         try
@@ -95,18 +112,17 @@ internal sealed class MoEngageExperienceProvider : IExperienceProvider
         return ExperienceFetchResult.Failed(keys);
     }
 
-    private static MoEngageFetchRequest CreateBody(ExperienceRequest request, IReadOnlyList<string> keys)
+    /// <summary>
+    /// One id, in the field the document gives it: <c>customer_id</c> for a customer or the site's visitor id,
+    /// <c>visitor_id</c> alone for MoEngage's device id (<c>customer_id</c> is not mandatory in a fetch).
+    /// </summary>
+    private static MoEngageFetchRequest CreateBody(ExperienceRequest request, MoEngageUser user, IReadOnlyList<string> keys) => new()
     {
-        var identity = request.Identity;
-        var deviceId = identity.Identifiers.GetValueOrDefault(MoEngageIdentity.DeviceIdCookie);
-        return new MoEngageFetchRequest
-        {
-            CustomerId = identity.CustomerId ?? identity.VisitorId ?? deviceId,
-            VisitorId = deviceId ?? identity.VisitorId,
-            ExperienceKey = keys,
-            Attributes = CreateAttributes(request.Attributes),
-        };
-    }
+        CustomerId = user.FetchCustomerId,
+        VisitorId = user.FetchVisitorId,
+        ExperienceKey = keys,
+        Attributes = CreateAttributes(request.Attributes),
+    };
 
     private static Dictionary<string, object>? CreateAttributes(RequestAttributes attributes)
     {

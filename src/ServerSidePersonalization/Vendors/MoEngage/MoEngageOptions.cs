@@ -30,6 +30,13 @@ public sealed class MoEngageOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
+    /// Whether visitors who are not signed in are fetched for and reported: <see cref="MoEngageAnonymousVisitors.Send"/>
+    /// (the default; by <c>moe_uuid</c>, else the site's visitor id) or <see cref="MoEngageAnonymousVisitors.Skip"/>
+    /// (fallbacks, no call, no event). Every anonymous id reported becomes a user of the workspace.
+    /// </summary>
+    public MoEngageAnonymousVisitors AnonymousVisitors { get; set; } = MoEngageAnonymousVisitors.Send;
+
+    /// <summary>
     /// The request-path budget: how long a page waits for one fetch before it renders without it. Default 300 ms;
     /// 10 ms to 10 s.
     /// </summary>

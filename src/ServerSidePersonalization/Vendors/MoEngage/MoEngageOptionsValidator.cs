@@ -5,8 +5,8 @@ namespace ServerSidePersonalization.Vendors.MoEngage;
 
 /// <summary>
 /// MoEngage's start-up rules, checked only when MoEngage is used (the provider, or its events switched on): the
-/// credentials, where the workspace lives, the timeouts, and custom attribute names that would collide with the fetch
-/// body's own keys. Each failure names the configuration key to fix.
+/// credentials, where the workspace lives, the timeouts, the anonymous-visitor policy, and custom attribute names that
+/// would collide with the fetch body's own keys. Each failure names the configuration key to fix.
 /// </summary>
 internal sealed class MoEngageOptionsValidator(
     IOptions<PersonalizationOptions> personalization, IOptionsMonitor<TrackingDestinationOptions> destinations)
@@ -56,6 +56,11 @@ internal sealed class MoEngageOptionsValidator(
         else if (!MoEngageOptions.DataCenters.Contains(options.DataCenter))
         {
             failures.Add($"{Prefix}DataCenter must be one of {string.Join(", ", MoEngageOptions.DataCenters)}.");
+        }
+
+        if (!Enum.IsDefined(options.AnonymousVisitors))
+        {
+            failures.Add($"{Prefix}AnonymousVisitors must be {string.Join(" or ", Enum.GetNames<MoEngageAnonymousVisitors>())}.");
         }
 
         if (options.HttpTimeout < options.Timeout)

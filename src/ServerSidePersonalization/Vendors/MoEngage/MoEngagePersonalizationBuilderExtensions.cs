@@ -1,12 +1,16 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ServerSidePersonalization;
 using ServerSidePersonalization.AspNetCore;
 using ServerSidePersonalization.Vendors.MoEngage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Adds the MoEngage Personalize module: its provider, its events destination and the <c>moe_uuid</c> id source.</summary>
+/// <summary>
+/// Adds the MoEngage Personalize module: its provider, its events destination, the <c>moe_uuid</c> id source and the
+/// event-only attribute <c>user_timezone_offset</c>.
+/// </summary>
 public static class MoEngagePersonalizationBuilderExtensions
 {
     /// <summary>
@@ -60,6 +64,9 @@ public static class MoEngagePersonalizationBuilderExtensions
             .RemoveAllLoggers();
         builder.AddTrackingDestination<MoEngageEventsDestination>(
             MoEngageOptions.Name, sp => sp.PersonalizationOptions().IsProvider(MoEngageOptions.Name));
+
+        // The time zone is an events field: sent with a fetch it would only split the visitor's cache entries.
+        services.PostConfigure<PersonalizationOptions>(o => o.Context.EventOnlyAttributes.Add(MoEngageEventsDestination.TimezoneOffsetAttribute));
         builder.AddIdentitySource(MoEngageOptions.Name, _ => MoEngageIdentity.CreateSource());
         return builder;
     }

@@ -52,6 +52,50 @@ public sealed class MoEngageEventsDestinationTests : IAsyncLifetime
         Assert.Equal(MoEngageStub.Context("hero").ToJsonString(), action.GetProperty("attributes").GetRawText());
     }
 
+    /// <summary>Seconds east of UTC, whole quarter hours within ±54000: IST, Newfoundland, Nepal, the extremes, UTC.</summary>
+    [Theory]
+    [InlineData("19800", 19800)]
+    [InlineData("-12600", -12600)]
+    [InlineData("20700", 20700)]
+    [InlineData("54000", 54000)]
+    [InlineData("-54000", -54000)]
+    [InlineData("0", 0)]
+    public async Task Impression_TimezoneOffsetInSeconds_InTheElementAndNotInTheFetch(string cookie, int expected)
+    {
+        await using var app = await StartAsync(("Personalization:Context:Attributes:user_timezone_offset", "cookie:tz"));
+
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"), ("tz", cookie));
+        await app.App.StopAsync();
+
+        var element = Assert.Single(Assert.Single(MoEngageStub.EventRequests(_stub)).Json.GetProperty("elements").EnumerateArray());
+        Assert.Equal(expected, element.GetProperty("user_timezone_offset").GetInt32());
+        var fetch = Assert.Single(_stub.Requests, r => r.Path == "/v1/experiences/fetch");
+        Assert.False(fetch.Json.TryGetProperty("user_timezone_offset", out _), fetch.Text);
+    }
+
+    /// <summary>
+    /// JavaScript's own offset (minutes, opposite sign: -330 for IST), a number of seconds that is no time zone, values
+    /// beyond the document's ±54000 and non-integers are left out rather than reported as a wrong time zone.
+    /// </summary>
+    [Theory]
+    [InlineData("-330")]
+    [InlineData("1234")]
+    [InlineData("54900")]
+    [InlineData("-54900")]
+    [InlineData("19800.0")]
+    [InlineData("IST")]
+    public async Task Impression_TimezoneOffsetNotQuarterHoursInRange_LeftOut(string cookie)
+    {
+        await using var app = await StartAsync(("Personalization:Context:Attributes:user_timezone_offset", "cookie:tz"));
+
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"), ("tz", cookie));
+        await app.App.StopAsync();
+
+        var element = Assert.Single(Assert.Single(MoEngageStub.EventRequests(_stub)).Json.GetProperty("elements").EnumerateArray());
+        Assert.Equal("visitor-1", element.GetProperty("customer_id").GetString());
+        Assert.False(element.TryGetProperty("user_timezone_offset", out _), element.GetRawText());
+    }
+
     [Fact]
     public async Task Impression_FetchedButNotRendered_NoneAndRenderedTwice_One()
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Privacy;
 using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization;
@@ -49,6 +50,10 @@ public sealed class PersonalizationOptions
     /// <summary>The in-session attributes sent to the provider with every fetch.</summary>
     [ValidateObjectMembers]
     public RequestContextOptions Context { get; } = new();
+
+    /// <summary>Who is personalized and tracked: consent, Global Privacy Control and bots.</summary>
+    [ValidateObjectMembers]
+    public PrivacyOptions Privacy { get; } = new();
 
     /// <summary>Whether <paramref name="name"/> is the configured provider.</summary>
     internal bool IsProvider(string name) => string.Equals(Provider, name, StringComparison.OrdinalIgnoreCase);

@@ -17,10 +17,17 @@ public sealed class StorefrontBrowserTests : IClassFixture<StorefrontServer>, IC
         _chromium = chromium;
     }
 
+    // Headless Chromium says "HeadlessChrome", which the library treats as a bot (fallback content, no cookie); these
+    // tests are about a person's browser, so it says what the headed browser would.
+    private static readonly BrowserNewContextOptions PersonContext = new()
+    {
+        UserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    };
+
     [Fact]
     public async Task Home_FirstVisit_ShowsAHeroAndStoresAnHttpOnlyLaxVisitorCookie()
     {
-        await using var context = await _chromium.Browser.NewContextAsync();
+        await using var context = await _chromium.Browser.NewContextAsync(PersonContext);
         var page = await context.NewPageAsync();
 
         var response = await page.GotoAsync(_server.BaseUrl.ToString());
@@ -38,7 +45,7 @@ public sealed class StorefrontBrowserTests : IClassFixture<StorefrontServer>, IC
     [Fact]
     public async Task Home_Reloads_KeepTheSameVariationAndTheCtaLeadsToItsUrl()
     {
-        await using var context = await _chromium.Browser.NewContextAsync();
+        await using var context = await _chromium.Browser.NewContextAsync(PersonContext);
         var page = await context.NewPageAsync();
         await page.GotoAsync(_server.BaseUrl.ToString());
         var title = await page.TextContentAsync("h1");

@@ -18,8 +18,18 @@ public interface IPersonalizationFeature
     RequestAttributes Attributes { get; }
 
     /// <summary>
-    /// The visitor's experience for <paramref name="key"/>, or null when there is none, the provider failed, or it
-    /// did not answer within its budget. Never throws for a vendor problem.
+    /// False when this request may not be tracked (a bot, consent needed and not given, or <c>Sec-GPC: 1</c>): no
+    /// cookie is issued, no event is reported and no new id reaches a vendor.
+    /// </summary>
+    bool CanTrack { get; }
+
+    /// <summary>Why the request may not be tracked (<c>bot</c>, <c>consent</c> or <c>gpc</c>), or null when it may.</summary>
+    string? ExcludedReason { get; }
+
+    /// <summary>
+    /// The visitor's experience for <paramref name="key"/>, or null when there is none, the provider failed, it did not
+    /// answer within its budget, or no provider may be asked (a bot; a visitor without consent where the site does not
+    /// personalize such visitors). Never throws for a vendor problem.
     /// </summary>
     ValueTask<Experience?> GetExperienceAsync(string key, CancellationToken cancellationToken = default);
 

@@ -2,18 +2,21 @@ using Microsoft.AspNetCore.Http;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Privacy;
 using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.AspNetCore;
 
 /// <summary>
 /// The per-request state: one fetch task per key (keys started together share a task; the source bounds each by the
-/// provider's request-path budget) and the experiences tracked as shown.
+/// provider's request-path budget) and the experiences tracked as shown. The request's privacy decision gates all of it:
+/// no fetch where none may be made, no event where the visitor may not be tracked.
 /// </summary>
 internal sealed class PersonalizationFeature(
     HttpContext context,
     VisitorIdentity identity,
     RequestAttributes attributes,
+    RequestPrivacy privacy,
     PersonalizationServices services) : IPersonalizationFeature
 {
     private readonly Dictionary<string, Task<ExperienceFetchResult>> _fetches = new(StringComparer.Ordinal);
@@ -23,13 +26,24 @@ internal sealed class PersonalizationFeature(
     private PageContext? _page;
     private RequestAttributes? _providerAttributes;
 
-    /// <summary>Resolves the request's identity and attributes and makes its feature.</summary>
-    internal static PersonalizationFeature Create(HttpContext context, PersonalizationServices services) =>
-        new(context, services.Identity.Resolve(context), services.Attributes.Resolve(context), services);
+    /// <summary>
+    /// Decides whether the request may be tracked, then resolves its identity (whose sources read that decision from
+    /// the request's features before issuing any cookie) and attributes, and makes its feature.
+    /// </summary>
+    internal static PersonalizationFeature Create(HttpContext context, PersonalizationServices services)
+    {
+        var privacy = services.Privacy.Decide(context);
+        context.Features.Set(privacy);
+        return new(context, services.Identity.Resolve(context), services.Attributes.Resolve(context), privacy, services);
+    }
 
     public VisitorIdentity Identity => identity;
 
     public RequestAttributes Attributes => attributes;
+
+    public bool CanTrack => privacy.CanTrack;
+
+    public string? ExcludedReason => privacy.Reason;
 
     public IReadOnlyList<Experience> RenderedExperiences
     {
@@ -45,6 +59,11 @@ internal sealed class PersonalizationFeature(
     public async ValueTask<Experience?> GetExperienceAsync(string key, CancellationToken cancellationToken = default)
     {
         ExperienceKey.Validate(key);
+        if (!privacy.CanFetch)
+        {
+            return null;
+        }
+
         Task<ExperienceFetchResult>? fetch;
         lock (_fetches)
         {
@@ -65,9 +84,16 @@ internal sealed class PersonalizationFeature(
     public void Prefetch(params IEnumerable<string> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        var valid = keys.Select(k => ExperienceKey.Validate(k, nameof(keys)));
+        if (!privacy.CanFetch)
+        {
+            _ = valid.Count();
+            return;
+        }
+
         lock (_fetches)
         {
-            StartLocked(keys.Select(k => ExperienceKey.Validate(k, nameof(keys))));
+            StartLocked(valid);
         }
     }
 
@@ -98,16 +124,31 @@ internal sealed class PersonalizationFeature(
     public void TrackConversion(IConversionEvent conversion)
     {
         ArgumentNullException.ThrowIfNull(conversion);
+        if (!privacy.CanTrack)
+        {
+            return;
+        }
+
         services.Tracking.Enqueue(new TrackingEvent(conversion, identity, services.Time.GetUtcNow(), attributes));
     }
 
     /// <summary>Reports a click known only by its key and attribution (the click endpoint has no <see cref="Experience"/>).</summary>
-    internal void TrackClick(string experienceKey, ExperienceAttribution attribution, string? elementId, string? slotId) =>
-        services.Tracking.Enqueue(CreateEvent(TrackingEventKind.Click, experienceKey, attribution, elementId, slotId));
+    internal void TrackClick(string experienceKey, ExperienceAttribution attribution, string? elementId, string? slotId)
+    {
+        if (privacy.CanTrack)
+        {
+            services.Tracking.Enqueue(CreateEvent(TrackingEventKind.Click, experienceKey, attribution, elementId, slotId));
+        }
+    }
 
     /// <summary>Reports one impression per experience tracked as shown; called by the middleware after the endpoint.</summary>
     internal void ReportImpressions()
     {
+        if (!privacy.CanTrack)
+        {
+            return;
+        }
+
         foreach (var experience in RenderedExperiences)
         {
             services.Tracking.Enqueue(CreateEvent(TrackingEventKind.Impression, experience.Key, experience.Attribution, null, null));
@@ -120,7 +161,7 @@ internal sealed class PersonalizationFeature(
     /// <summary>Starts the keys the endpoint declares; called by the middleware once the endpoint is known.</summary>
     internal void StartDeclared()
     {
-        if (context.GetEndpoint() is null)
+        if (context.GetEndpoint() is null || !privacy.CanFetch)
         {
             return;
         }
@@ -152,7 +193,7 @@ internal sealed class PersonalizationFeature(
 
         _page ??= PageContextReader.Read(context);
         _providerAttributes ??= services.Attributes.ForProviders(attributes);
-        var fetch = services.Source.GetAsync(new ExperienceRequest(identity, missing, _providerAttributes, _page), CancellationToken.None);
+        var fetch = services.Source.GetAsync(new ExperienceRequest(identity, missing, _providerAttributes, _page) { CanTrack = privacy.CanTrack }, CancellationToken.None);
         if (!_cookiesHooked && !context.Response.HasStarted)
         {
             _cookiesHooked = true;
@@ -169,11 +210,11 @@ internal sealed class PersonalizationFeature(
 
     /// <summary>
     /// Sets the cookies the providers asked for (a vendor's new user and session ids) as the response starts, from
-    /// every fetch that has answered by then; not where consent forbids tracking cookies.
+    /// every fetch that has answered by then; not for a request that may not be tracked.
     /// </summary>
     private Task SetProviderCookies()
     {
-        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.ITrackingConsentFeature>()?.CanTrack == false)
+        if (!privacy.CanTrack)
         {
             return Task.CompletedTask;
         }

@@ -5,6 +5,7 @@ using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Privacy;
 using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.AspNetCore;
@@ -25,6 +26,7 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
         ValidateContext(options.Context, failures);
         ValidateCache(options.Cache, failures);
         ValidateClicks(options.Clicks, failures);
+        ValidatePrivacy(options.Privacy, failures);
 
         foreach (var key in options.Experiences)
         {
@@ -49,6 +51,18 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
         if (options.Tracking.Durable)
         {
             failures.Add($"{Section}:Tracking:Durable is not available in this version; events are queued in memory.");
+        }
+    }
+
+    /// <summary>A marker too short would match ordinary browsers (every user agent holds "Mozilla").</summary>
+    private static void ValidatePrivacy(PrivacyOptions privacy, List<string> failures)
+    {
+        foreach (var marker in privacy.BotUserAgents)
+        {
+            if (string.IsNullOrWhiteSpace(marker) || marker.Trim().Length < PrivacyOptions.MinMarkerLength)
+            {
+                failures.Add($"{Section}:Privacy:BotUserAgents contains '{marker}', which is shorter than {PrivacyOptions.MinMarkerLength} characters.");
+            }
         }
     }
 

@@ -10,6 +10,7 @@ using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Privacy;
 using ServerSidePersonalization.Tracking;
 using ServerSidePersonalization.Vendors;
 
@@ -86,6 +87,8 @@ public static class PersonalizationServiceCollectionExtensions
         services.TryAddSingleton<TrackingDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<TrackingDispatcher>());
         services.TryAddSingleton<DeclaredExperiences>();
+        services.TryAddSingleton<BotUserAgents>();
+        services.TryAddSingleton<PrivacyPolicy>();
         services.TryAddSingleton<PersonalizationServices>();
         services.AddHostedService<PersonalizationStartup>();
         BuiltInVendors.Add(builder);

@@ -1,6 +1,7 @@
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Privacy;
 using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.AspNetCore;
@@ -12,8 +13,11 @@ internal sealed class PersonalizationServices(
     IExperienceSource source,
     DeclaredExperiences declared,
     TrackingPipeline tracking,
+    PrivacyPolicy privacy,
     TimeProvider time)
 {
+    public PrivacyPolicy Privacy => privacy;
+
     public IdentityResolver Identity => identity;
 
     public RequestAttributeResolver Attributes => attributes;

@@ -11,6 +11,7 @@ internal sealed class PersonalizationMetrics
     private readonly Counter<long> _providerCalls;
     private readonly Counter<long> _trackingEvents;
     private readonly Counter<long> _foreignClicks;
+    private readonly Counter<long> _excluded;
 
     public PersonalizationMetrics(IMeterFactory meterFactory)
     {
@@ -20,6 +21,7 @@ internal sealed class PersonalizationMetrics
         _providerCalls = meter.CreateCounter<long>(PersonalizationTelemetry.ProviderCalls, "{call}", "Provider calls made on cache misses.");
         _trackingEvents = meter.CreateCounter<long>(PersonalizationTelemetry.TrackingEvents, "{event}", "Tracking events delivered or dropped, by destination.");
         _foreignClicks = meter.CreateCounter<long>(PersonalizationTelemetry.ForeignClicks, "{click}", "Clicks on tracked links by someone other than the user they were rendered for; not reported.");
+        _excluded = meter.CreateCounter<long>(PersonalizationTelemetry.RequestsExcluded, "{request}", "Requests excluded from tracking, by reason (bot, consent, gpc).");
     }
 
     public void Lookup(ExperienceOrigin origin, string provider)
@@ -77,6 +79,15 @@ internal sealed class PersonalizationMetrics
         if (_foreignClicks.Enabled)
         {
             _foreignClicks.Add(1);
+        }
+    }
+
+    /// <summary>A request that gets no cookie and reports no event, by <paramref name="reason"/> (bot, consent, gpc).</summary>
+    public void RequestExcluded(string reason)
+    {
+        if (_excluded.Enabled)
+        {
+            _excluded.Add(1, new KeyValuePair<string, object?>("reason", reason));
         }
     }
 

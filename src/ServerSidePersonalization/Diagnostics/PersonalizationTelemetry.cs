@@ -26,4 +26,10 @@ public static class PersonalizationTelemetry
     /// pasted link, another device, a mail scanner): redirected as usual but not reported to any destination.
     /// </summary>
     public const string ForeignClicks = "personalization.clicks.foreign";
+
+    /// <summary>
+    /// Counter of requests excluded from tracking, tagged <c>reason</c> (bot, consent, gpc): no cookie was issued and
+    /// no event reported for them; bots also got no fetch.
+    /// </summary>
+    public const string RequestsExcluded = "personalization.requests.excluded";
 }

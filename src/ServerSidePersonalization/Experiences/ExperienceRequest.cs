@@ -30,6 +30,12 @@ public sealed class ExperienceRequest
     /// <summary>The page the experiences are for.</summary>
     public PageContext Page { get; }
 
+    /// <summary>
+    /// False when the visitor may not be tracked (no consent, Global Privacy Control): the provider sends only the ids
+    /// the request carried and neither creates nor remembers new ones for this visitor. Default true.
+    /// </summary>
+    public bool CanTrack { get; init; } = true;
+
     /// <summary>The same request for other keys.</summary>
-    internal ExperienceRequest WithKeys(IReadOnlyList<string> keys) => new(Identity, keys, Attributes, Page);
+    internal ExperienceRequest WithKeys(IReadOnlyList<string> keys) => new(Identity, keys, Attributes, Page) { CanTrack = CanTrack };
 }

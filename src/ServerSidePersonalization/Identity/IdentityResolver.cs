@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Privacy;
 
 namespace ServerSidePersonalization.Identity;
 
@@ -74,7 +74,7 @@ internal sealed class IdentityResolver
     }
 
     private static bool CanIssueCookie(HttpContext context) =>
-        !context.Response.HasStarted && context.Features.Get<ITrackingConsentFeature>()?.CanTrack != false;
+        !context.Response.HasStarted && RequestPrivacy.AllowsCookies(context);
 
     private string IssueVisitorCookie(HttpContext context)
     {

@@ -9,6 +9,6 @@ internal static partial class Log
     public static partial void IdsRejected(ILogger logger, int count);
 
     [LoggerMessage(EventId = 1002, EventName = "VisitorCookieWithheld", Level = LogLevel.Debug,
-        Message = "No visitor cookie issued: tracking consent is required and was not given, or the response has started.")]
+        Message = "No visitor cookie issued: the request may not be tracked (no consent, Global Privacy Control, a bot), or the response has started.")]
     public static partial void VisitorCookieWithheld(ILogger logger);
 }

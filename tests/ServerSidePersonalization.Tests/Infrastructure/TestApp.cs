@@ -19,11 +19,15 @@ internal sealed class TestApp : IAsyncDisposable
 {
     private static readonly Lazy<string> EmptyContentRoot = new(() => Directory.CreateTempSubdirectory("ssp-content-root-").FullName);
 
+    /// <summary>What an ordinary browser sends; without a User-Agent a request counts as a bot.</summary>
+    public const string BrowserUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
     private TestApp(WebApplication app, LogCollector logs)
     {
         App = app;
         Logs = logs;
         Client = app.GetTestClient();
+        Client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", BrowserUserAgent);
     }
 
     public WebApplication App { get; }
@@ -116,7 +120,11 @@ internal sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>Sends a request built directly on the server's HttpContext, for values no HttpClient would send.</summary>
-    public Task<HttpContext> SendRawAsync(Action<HttpContext> configure) => Server.SendAsync(configure);
+    public Task<HttpContext> SendRawAsync(Action<HttpContext> configure) => Server.SendAsync(context =>
+    {
+        context.Request.Headers.UserAgent = BrowserUserAgent;
+        configure(context);
+    });
 
     public async Task<IdentityDto> GetIdentityAsync(params (string Name, string Value)[] cookies)
     {

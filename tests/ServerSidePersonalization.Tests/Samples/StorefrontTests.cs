@@ -190,8 +190,13 @@ public sealed partial class StorefrontTests : IClassFixture<WebApplicationFactor
         }
     }
 
-    private static HttpClient CreateClient(WebApplicationFactory<Program> factory) =>
-        factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+    private static HttpClient CreateClient(WebApplicationFactory<Program> factory)
+    {
+        // Without a User-Agent a request counts as a bot and gets fallback content only.
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", TestApp.BrowserUserAgent);
+        return client;
+    }
 
     /// <summary>The hero titles the sample's own experiences file defines, read from the app's content root.</summary>
     private static HashSet<string> HeroTitles(WebApplicationFactory<Program> factory)

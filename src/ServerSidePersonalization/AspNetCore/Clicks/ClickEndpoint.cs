@@ -12,7 +12,8 @@ namespace ServerSidePersonalization.AspNetCore.Clicks;
 /// The click endpoint. <c>GET ?t=</c> records the click and redirects to the token's target; <c>POST</c> (for
 /// <c>navigator.sendBeacon</c>, token in the query or a form field <c>t</c>) records it and answers 204. A bad token or
 /// target answers 400 and never redirects; nothing here waits for a vendor. A click from someone other than the user the
-/// link was rendered for is answered the same way but not reported (see <see cref="ClickOwner"/>).
+/// link was rendered for is answered the same way but not reported (see <see cref="ClickOwner"/>), and so is one from a
+/// request that may not be tracked: a link scanner or preview fetcher, no consent, Global Privacy Control.
 /// </summary>
 internal sealed class ClickEndpoint(ClickTokens tokens, PersonalizationMetrics metrics, ILogger<ClickEndpoint> logger)
 {
@@ -82,6 +83,11 @@ internal sealed class ClickEndpoint(ClickTokens tokens, PersonalizationMetrics m
     private void Track(HttpContext context, ClickToken token)
     {
         var feature = Feature(context);
+        if (!feature.CanTrack)
+        {
+            Log.ExcludedClick(logger, token.ExperienceKey, context.Request.Method, feature.ExcludedReason!);
+            return;
+        }
 
         // Someone else's link still takes them where it leads, but reporting it would credit the renderer's variation
         // with a click by a user who never saw it.

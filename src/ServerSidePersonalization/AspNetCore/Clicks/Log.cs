@@ -25,4 +25,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 3105, EventName = "ForeignClick", Level = LogLevel.Debug,
         Message = "A click {Method} on experience {ExperienceKey} came from a user other than the one the link was rendered for; it was answered but not reported.")]
     public static partial void ForeignClick(ILogger logger, string experienceKey, string method);
+
+    [LoggerMessage(EventId = 3106, EventName = "ExcludedClick", Level = LogLevel.Debug,
+        Message = "A click {Method} on experience {ExperienceKey} came from a request that may not be tracked ({Reason}); it was answered but not reported.")]
+    public static partial void ExcludedClick(ILogger logger, string experienceKey, string method, string reason);
 }

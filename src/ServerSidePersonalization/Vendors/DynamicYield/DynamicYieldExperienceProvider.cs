@@ -73,8 +73,9 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
         }
 
         // Web mode without Dynamic Yield's ids: this visitor is new to Dynamic Yield. Keyed by the site's own id, the
-        // first call creates the ids and every concurrent or following call of the same visitor reuses them.
-        if (request.Identity.UserId is not { } siteUser)
+        // first call creates the ids and every concurrent or following call of the same visitor reuses them; not for a
+        // visitor who may not be tracked, who must never be sent ids the request did not carry.
+        if (request.Identity.UserId is not { } siteUser || !request.CanTrack)
         {
             return await ChooseAsync(request, NewUserIds, cancellationToken).ConfigureAwait(false);
         }

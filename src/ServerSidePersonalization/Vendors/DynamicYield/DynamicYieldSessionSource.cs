@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using ServerSidePersonalization.Identity;
+using ServerSidePersonalization.Privacy;
 
 namespace ServerSidePersonalization.Vendors.DynamicYield;
 
@@ -10,7 +10,7 @@ namespace ServerSidePersonalization.Vendors.DynamicYield;
 /// API-only mode's session: a first-party cookie <c>ssp_dysid</c> holding a random id and the time of the last request.
 /// A request after <see cref="DynamicYieldOptions.SessionIdleTimeout"/> of silence starts a new session, so
 /// <c>session.custom</c> means what Dynamic Yield means by a session, not the visitor's whole year. The time is kept in
-/// the cookie (not the cookie's expiry) so the server's clock decides. Nothing is issued where consent forbids it.
+/// the cookie (not the cookie's expiry) so the server's clock decides. Nothing is issued or refreshed for a request that may not be tracked (no consent, Global Privacy Control, a bot).
 /// </summary>
 internal sealed class DynamicYieldSessionSource(IOptions<DynamicYieldOptions> options, TimeProvider time, VisitorIdGenerator ids) : IIdentitySource
 {
@@ -31,10 +31,11 @@ internal sealed class DynamicYieldSessionSource(IOptions<DynamicYieldOptions> op
         }
 
         var now = time.GetUtcNow();
+        var canSetCookie = RequestPrivacy.AllowsCookies(context);
         var (id, lastSeen) = Parse(context.Request.Cookies[CookieName]);
         if (id is not null && now - lastSeen < settings.SessionIdleTimeout && now >= lastSeen)
         {
-            if (now - lastSeen >= RefreshAfter)
+            if (now - lastSeen >= RefreshAfter && canSetCookie)
             {
                 Issue(context, id, now, settings.SessionIdleTimeout);
             }
@@ -43,7 +44,7 @@ internal sealed class DynamicYieldSessionSource(IOptions<DynamicYieldOptions> op
             return;
         }
 
-        if (context.Response.HasStarted || context.Features.Get<ITrackingConsentFeature>()?.CanTrack == false)
+        if (context.Response.HasStarted || !canSetCookie)
         {
             return;
         }

@@ -26,6 +26,9 @@ internal sealed class RecordingDestination : ITrackingDestination
     /// <summary>The impressions queued for <paramref name="visitor"/> (by visitor id).</summary>
     public IReadOnlyList<TrackingEvent> AcceptedImpressions(string visitor) => Accepted(TrackingEventKind.Impression, visitor);
 
+    /// <summary>Every event queued, of any kind, whoever it was for.</summary>
+    public IReadOnlyList<TrackingEvent> AllAccepted() => [.. _accepted];
+
     /// <summary>Every click queued, whoever it was for.</summary>
     public IReadOnlyList<TrackingEvent> AllAcceptedClicks() => [.. _accepted.Where(e => e.Kind == TrackingEventKind.Click)];
 

@@ -23,6 +23,7 @@ internal sealed class PersonalizationFeature(
     private List<Experience>? _rendered;
     private bool _declaredStarted;
     private bool _cookiesHooked;
+    private bool _personalized;
     private PageContext? _page;
     private RequestAttributes? _providerAttributes;
 
@@ -194,6 +195,12 @@ internal sealed class PersonalizationFeature(
         _page ??= PageContextReader.Read(context);
         _providerAttributes ??= services.Attributes.ForProviders(attributes);
         var fetch = services.Source.GetAsync(new ExperienceRequest(identity, missing, _providerAttributes, _page) { CanTrack = privacy.CanTrack }, CancellationToken.None);
+        if (!_personalized)
+        {
+            _personalized = true;
+            PersonalizedResponse.Mark(context, identity);
+        }
+
         if (!_cookiesHooked && !context.Response.HasStarted)
         {
             _cookiesHooked = true;

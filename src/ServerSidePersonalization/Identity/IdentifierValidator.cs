@@ -4,7 +4,7 @@ using System.Text;
 namespace ServerSidePersonalization.Identity;
 
 /// <summary>Decides whether a value from a cookie, header or claim may be used as an id.</summary>
-internal sealed class IdentifierValidator(int maxLength, bool hashEmails)
+internal sealed class IdentifierValidator(int maxLength)
 {
     /// <summary>
     /// Printable ASCII only, no whitespace and none of the characters that would break a cookie or header value
@@ -28,10 +28,10 @@ internal sealed class IdentifierValidator(int maxLength, bool hashEmails)
         return true;
     }
 
-    /// <summary>An email address becomes the SHA-256 of its lower-cased form, so no raw address leaves the site.</summary>
-    public string NormalizeCustomerId(string value) =>
-        hashEmails && LooksLikeEmail(value) ? HashEmail(value) : value;
-
+    /// <summary>
+    /// The SHA-256 of the trimmed, lower-cased address as 64 lower-case hex digits: the form vendors that ask for a hashed
+    /// email expect. Ids are kept as found; a vendor module hashes only the fields its document asks to be hashed.
+    /// </summary>
     internal static string HashEmail(string email)
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
@@ -39,7 +39,8 @@ internal sealed class IdentifierValidator(int maxLength, bool hashEmails)
         return Convert.ToHexStringLower(hash);
     }
 
-    private static bool LooksLikeEmail(string value)
+    /// <summary>Whether <paramref name="value"/> has the shape of an email address (one @, a dot in the domain).</summary>
+    internal static bool LooksLikeEmail(string value)
     {
         var at = value.IndexOf('@', StringComparison.Ordinal);
         return at > 0 && at == value.LastIndexOf('@') && value.IndexOf('.', at) > at + 1 && value[^1] != '.';

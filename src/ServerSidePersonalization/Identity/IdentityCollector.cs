@@ -20,7 +20,7 @@ internal sealed class IdentityCollector(IdentifierValidator validator)
 
     public void OfferCustomerId(string? value, string origin)
     {
-        if (Accept(value, origin, isCustomerId: true) is { } id)
+        if (Accept(value, origin) is { } id)
         {
             CustomerId ??= id;
         }
@@ -28,7 +28,7 @@ internal sealed class IdentityCollector(IdentifierValidator validator)
 
     public void OfferVisitorId(string? value, string origin)
     {
-        if (Accept(value, origin, isCustomerId: false) is { } id)
+        if (Accept(value, origin) is { } id)
         {
             VisitorId ??= id;
         }
@@ -36,13 +36,13 @@ internal sealed class IdentityCollector(IdentifierValidator validator)
 
     public void OfferSessionId(string? value, string origin)
     {
-        if (Accept(value, origin, isCustomerId: false) is { } id)
+        if (Accept(value, origin) is { } id)
         {
             SessionId ??= id;
         }
     }
 
-    private string? Accept(string? value, string origin, bool isCustomerId)
+    private string? Accept(string? value, string origin)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -55,9 +55,9 @@ internal sealed class IdentityCollector(IdentifierValidator validator)
             return null;
         }
 
-        var id = isCustomerId ? validator.NormalizeCustomerId(value) : value;
+        // Kept as found: what each vendor is sent (and whether hashed) is that vendor module's choice.
         _identifiers ??= new Dictionary<string, string>(StringComparer.Ordinal);
-        _identifiers.TryAdd(origin, id);
-        return id;
+        _identifiers.TryAdd(origin, value);
+        return value;
     }
 }

@@ -26,7 +26,14 @@ internal sealed class IdentityResolver
         _time = time;
         _ids = ids;
         _logger = logger;
-        _validator = new IdentifierValidator(_options.MaxIdLength, _options.HashEmailCustomerIds);
+        _validator = new IdentifierValidator(_options.MaxIdLength);
+#pragma warning disable CS0618 // read only to warn that it no longer does anything
+        if (_options.HashEmailCustomerIds)
+#pragma warning restore CS0618
+        {
+            Log.HashEmailCustomerIdsIgnored(logger);
+        }
+
         var registered = sources.ToList();
         var byName = registered.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
         IEnumerable<string> order = _options.Order.Count > 0

@@ -49,10 +49,11 @@ public sealed class VisitorIdentityOptions
     public int MaxIdLength { get; set; } = 256;
 
     /// <summary>
-    /// Whether a customer id that is an email address is replaced by the SHA-256 (lower-case hex) of the lower-cased
-    /// address before it is used or sent anywhere. Default true.
+    /// Obsolete and ignored; default false. Customer ids are kept as found, so each vendor is sent the id it knows the
+    /// user by; hashing an email customer id is each vendor module's own option. True only logs a warning at start-up.
     /// </summary>
-    public bool HashEmailCustomerIds { get; set; } = true;
+    [Obsolete("Ignored: customer ids reach each vendor as found; set hashing per vendor (such as its CustomerId option).")]
+    public bool HashEmailCustomerIds { get; set; }
 
     internal IReadOnlyList<string> EffectiveCustomerIdClaims => CustomerIdClaims.Count > 0 ? [.. CustomerIdClaims] : DefaultCustomerIdClaims;
 }

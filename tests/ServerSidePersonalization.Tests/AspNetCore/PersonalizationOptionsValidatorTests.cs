@@ -28,6 +28,7 @@ public sealed class PersonalizationOptionsValidatorTests
     [InlineData("Personalization:MoEngage:HttpTimeout", "00:00:00.100", "Personalization:MoEngage:HttpTimeout")]
     [InlineData("Personalization:MoEngage:Timeout", "00:01:00", "Timeout")]
     [InlineData("Personalization:MoEngage:AnonymousVisitors", "7", "Personalization:MoEngage:AnonymousVisitors must be Send or Skip")]
+    [InlineData("Personalization:MoEngage:CustomerId", "7", "Personalization:MoEngage:CustomerId must be AsIs or Sha256")]
     [InlineData("Personalization:Provider", "Acme", "Personalization:Provider 'Acme' is not a registered provider")]
     [InlineData("Personalization:Identity:Order:0", "Acme", "Personalization:Identity:Order contains 'Acme'")]
     [InlineData("Personalization:Context:Attributes:USER_AGENT", "header:User-Agent", "Personalization:Context:Attributes:USER_AGENT")]

@@ -75,6 +75,31 @@ public sealed class RedisL2Tests : IAsyncLifetime
         }
     }
 
+    /// <summary>MoEngage is sent the address itself (its default), yet Redis and the logs never hold it.</summary>
+    [Fact]
+    public async Task Keys_EmailCustomerId_NeitherKeysNorValuesNorLogsHoldTheAddress()
+    {
+        const string email = "Jane.Doe@Example.com";
+        await using var app = await StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/Tags/Declared");
+        request.Headers.Add("Cookie", "ssp_vid=visitor-1");
+        request.Headers.Add(TestUser.HeaderPrefix + "nameid", email);
+        (await app.Client.SendAsync(request)).Dispose();
+
+        var keys = await WaitForKeysAsync(3);
+
+        Assert.NotEmpty(_stub.Requests);
+        Assert.All(_stub.Requests, r => Assert.Equal(email, r.Json.GetProperty("customer_id").GetString()));
+        Assert.Equal(3, keys.Count);
+        foreach (var key in keys)
+        {
+            Assert.DoesNotContain("jane.doe", key, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("jane.doe", await _redis.CliAsync("GET", key), StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.DoesNotContain("jane.doe", app.Logs.AllText, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task Get_ThirtyKeysOnAnL1Miss_OneRedisRoundTrip()
     {

@@ -40,7 +40,7 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
 
     private readonly IHttpClientFactory _httpClients;
     private readonly MoEngageConnection _connection;
-    private readonly MoEngageAnonymousVisitors _anonymousVisitors;
+    private readonly MoEngageOptions _options;
     private readonly string _visitorCookie;
     private readonly TimeProvider _time;
     private readonly PersonalizationMetrics _metrics;
@@ -54,7 +54,7 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
     {
         _httpClients = httpClients;
         _connection = new MoEngageConnection(options.Value);
-        _anonymousVisitors = options.Value.AnonymousVisitors;
+        _options = options.Value;
         _visitorCookie = personalization.Value.Identity.VisitorCookie;
         _time = time;
         _metrics = metrics;
@@ -213,7 +213,7 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
     /// <summary>The element's <c>customer_id</c>: the id the fetch was sent, whichever of its fields that id went in.</summary>
     private string? CustomerId(TrackingEvent trackingEvent) => User(trackingEvent)?.Id;
 
-    private MoEngageUser? User(TrackingEvent trackingEvent) => MoEngageUser.For(trackingEvent.Identity, _anonymousVisitors, _visitorCookie);
+    private MoEngageUser? User(TrackingEvent trackingEvent) => MoEngageUser.For(trackingEvent.Identity, _options, _visitorCookie);
 
     private static MoEngageEventAction ToAction(TrackingEvent trackingEvent) => new(
         trackingEvent.Kind == TrackingEventKind.Click ? Clicked : Shown,

@@ -67,7 +67,7 @@ internal sealed class MoEngageExperienceProvider : IExperienceProvider
     /// <summary>The visitor's entries are keyed by the id MoEngage is sent, whatever the identity order made <see cref="VisitorIdentity.UserId"/>.</summary>
     public string? CacheUserId(VisitorIdentity identity) => User(identity)?.Id;
 
-    private MoEngageUser? User(VisitorIdentity identity) => MoEngageUser.For(identity, _options.AnonymousVisitors, _visitorCookie);
+    private MoEngageUser? User(VisitorIdentity identity) => MoEngageUser.For(identity, _options, _visitorCookie);
 
     private async Task<ExperienceFetchResult> FetchChunkAsync(
         ExperienceRequest request, MoEngageUser user, IReadOnlyList<string> keys, CancellationToken cancellationToken)

@@ -37,6 +37,13 @@ public sealed class MoEngageOptions
     public MoEngageAnonymousVisitors AnonymousVisitors { get; set; } = MoEngageAnonymousVisitors.Send;
 
     /// <summary>
+    /// How a signed-in customer's id is sent: <see cref="MoEngageCustomerId.AsIs"/> (the default: unchanged, an email
+    /// address included, as MoEngage knows the user) or <see cref="MoEngageCustomerId.Sha256"/> (an email address as its
+    /// SHA-256). The same for fetches and events.
+    /// </summary>
+    public MoEngageCustomerId CustomerId { get; set; } = MoEngageCustomerId.AsIs;
+
+    /// <summary>
     /// The request-path budget: how long a page waits for one fetch before it renders without it. Default 300 ms;
     /// 10 ms to 10 s.
     /// </summary>

@@ -63,6 +63,11 @@ internal sealed class MoEngageOptionsValidator(
             failures.Add($"{Prefix}AnonymousVisitors must be {string.Join(" or ", Enum.GetNames<MoEngageAnonymousVisitors>())}.");
         }
 
+        if (!Enum.IsDefined(options.CustomerId))
+        {
+            failures.Add($"{Prefix}CustomerId must be {string.Join(" or ", Enum.GetNames<MoEngageCustomerId>())}.");
+        }
+
         if (options.HttpTimeout < options.Timeout)
         {
             failures.Add($"{Prefix}HttpTimeout must not be shorter than {Prefix}Timeout.");

@@ -25,16 +25,20 @@ internal sealed record MoEngageUser(string? Id, bool IsDeviceId)
     /// <summary>
     /// Who <paramref name="identity"/> is to MoEngage, read from the ids by where they were found (so the identity
     /// order does not matter): the signed-in customer's id; else <c>moe_uuid</c>; else the site's visitor cookie. Null
-    /// when the visitor must not be sent at all: anonymous with <see cref="MoEngageAnonymousVisitors.Skip"/>.
+    /// when the visitor must not be sent at all: anonymous with <see cref="MoEngageAnonymousVisitors.Skip"/>. The
+    /// customer's id is sent as found, or an email address hashed with <see cref="MoEngageCustomerId.Sha256"/>.
     /// </summary>
-    public static MoEngageUser? For(VisitorIdentity identity, MoEngageAnonymousVisitors anonymousVisitors, string visitorCookie)
+    public static MoEngageUser? For(VisitorIdentity identity, MoEngageOptions options, string visitorCookie)
     {
         if (identity.CustomerId is { } customer)
         {
-            return new MoEngageUser(customer, IsDeviceId: false);
+            var id = options.CustomerId == MoEngageCustomerId.Sha256 && IdentifierValidator.LooksLikeEmail(customer)
+                ? IdentifierValidator.HashEmail(customer)
+                : customer;
+            return new MoEngageUser(id, IsDeviceId: false);
         }
 
-        if (anonymousVisitors == MoEngageAnonymousVisitors.Skip)
+        if (options.AnonymousVisitors == MoEngageAnonymousVisitors.Skip)
         {
             return null;
         }

@@ -244,6 +244,29 @@ public sealed class DynamicYieldEventsTests : IAsyncLifetime, IDisposable
             sent.Text);
     }
 
+    /// <summary>
+    /// An email customer id reaches Dynamic Yield only where its document asks for a hash: <c>hashedEmail</c> of an
+    /// identifying event. The device's ids stay the user; the address itself is in no request.
+    /// </summary>
+    [Fact]
+    public async Task TrackConversion_EmailCustomerLogsIn_OnlyTheHashedEmailLeaves()
+    {
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("jane.doe@example.com"u8));
+        await using var app = await StartAppAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/track-login");
+        request.Headers.Add("Cookie", string.Join("; ", WebModeCookies.Select(c => $"{c.Name}={c.Value}")));
+        request.Headers.Add(TestUser.HeaderPrefix + "nameid", "Jane.Doe@Example.com");
+
+        (await app.Client.SendAsync(request)).Dispose();
+
+        var sent = await SingleDeliveredAsync();
+        AssertJson(
+            $$"""{ {{WebEnvelope}}, "events": [ { "name": "Login", "properties": { "dyType": "login-v1", "hashedEmail": "{{expected}}" } } ] }""",
+            sent.Text);
+        Assert.DoesNotContain("jane.doe", sent.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("jane.doe", app.Logs.AllText, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData("203.0.113.7", "203.0.113.7")]
     [InlineData("::ffff:198.51.100.20", "198.51.100.20")]
@@ -419,6 +442,12 @@ public sealed class DynamicYieldEventsTests : IAsyncLifetime, IDisposable
             {
                 return Results.Text(error.ParamName, statusCode: StatusCodes.Status400BadRequest);
             }
+        });
+        app.MapGet("/track-login", (HttpContext context) =>
+        {
+            var personalization = context.GetPersonalization();
+            personalization.TrackConversion(new LoginEvent(hashedEmail: DynamicYieldEmail.Hash(personalization.Identity.CustomerId!)));
+            return Results.Ok();
         });
         app.MapGet("/track-other", (HttpContext context) =>
         {

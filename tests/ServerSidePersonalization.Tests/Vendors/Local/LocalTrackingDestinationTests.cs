@@ -43,6 +43,28 @@ public sealed class LocalTrackingDestinationTests : IDisposable
         Assert.DoesNotContain("visitor-raw-1", string.Concat(lines), StringComparison.Ordinal);
     }
 
+    /// <summary>The identity keeps an email customer id as found; Local records the user only as a hash of it.</summary>
+    [Fact]
+    public async Task Impression_EmailCustomer_RecordedAsAHashNeverTheAddress()
+    {
+        var log = Path.Combine(Path.GetDirectoryName(_files.Write("{}", "placeholder.json"))!, "events.jsonl");
+        await using var app = await StartAsync(("Personalization:Tracking:Local:File", log));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/Tags/Hero");
+        request.Headers.Add("Cookie", "ssp_vid=visitor-raw-1");
+        request.Headers.Add(TestUser.HeaderPrefix + "nameid", "Jane.Doe@Example.com");
+
+        (await app.Client.SendAsync(request)).Dispose();
+
+        var store = app.Services.GetRequiredService<LocalTrackingStore>();
+        Assert.True(await Eventually.TrueAsync(() => store.Snapshot().Count == 1));
+        var user = Assert.Single(store.Snapshot()).User;
+        Assert.Matches("^[0-9a-f]{16}$", user);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("Jane.Doe@Example.com"u8).AsSpan(0, 8)), user);
+        var file = string.Concat(await File.ReadAllLinesAsync(log));
+        Assert.DoesNotContain("jane.doe", file, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("jane.doe", app.Logs.AllText, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task Store_KeepsOnlyTheMostRecentEvents()
     {
@@ -81,7 +103,7 @@ public sealed class LocalTrackingDestinationTests : IDisposable
             all[key] = value;
         }
 
-        return TestApp.StartAsync(all, endpoints: app => app.MapGet("/click", async (HttpContext c) =>
+        return TestApp.StartAsync(all, beforePersonalization: app => app.UseTestUser(), endpoints: app => app.MapGet("/click", async (HttpContext c) =>
         {
             var personalization = c.GetPersonalization();
             personalization.TrackClick((await personalization.GetExperienceAsync("hero"))!, "cta");

@@ -43,6 +43,50 @@ public sealed class MoEngageUserTests : IAsyncLifetime
         Assert.Equal("hero@customer_id=customer-42", (string?)element["actions"]![0]!["attributes"]!["cid"]);
     }
 
+    /// <summary>
+    /// MoEngage knows users by the id the site gives them, an email address included (its document's own example is
+    /// <c>john@example.com</c>): the fetch and the events carry the address itself, and no log line holds it.
+    /// </summary>
+    [Fact]
+    public async Task SignedInEmailCustomer_ByDefault_TheAddressItselfInFetchAndEvents()
+    {
+        const string email = "John.Smith@Example.com";
+        await using var app = await StartAsync();
+
+        await GetHeroAsync(app, email, ("ssp_vid", SiteVisitor), ("moe_uuid", DeviceId));
+
+        AssertFetchBody("""{"customer_id":"John.Smith@Example.com","experience_key":["hero"]}""");
+        var element = await SingleEventElementAsync(app);
+        Assert.Equal(email, (string?)element["customer_id"]);
+        Assert.Equal("hero@customer_id=John.Smith@Example.com", (string?)element["actions"]![0]!["attributes"]!["cid"]);
+        Assert.DoesNotContain("john.smith", app.Logs.AllText, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>With <c>CustomerId=Sha256</c> an email address goes as the SHA-256 of its trimmed, lower-cased form, in both.</summary>
+    [Fact]
+    public async Task SignedInEmailCustomer_CustomerIdSha256_TheHashInFetchAndEvents()
+    {
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("john.smith@example.com"u8));
+        await using var app = await StartAsync([("Personalization:MoEngage:CustomerId", "Sha256")]);
+
+        await GetHeroAsync(app, "John.Smith@Example.com", ("ssp_vid", SiteVisitor));
+
+        AssertFetchBody($$"""{"customer_id":"{{expected}}","experience_key":["hero"]}""");
+        Assert.Equal(expected, (string?)(await SingleEventElementAsync(app))["customer_id"]);
+    }
+
+    /// <summary>Only an email address is hashed: another customer id is the id MoEngage knows either way.</summary>
+    [Fact]
+    public async Task SignedInCustomerNotAnEmail_CustomerIdSha256_SentAsIs()
+    {
+        await using var app = await StartAsync([("Personalization:MoEngage:CustomerId", "Sha256")]);
+
+        await GetHeroAsync(app, signedIn: true, ("ssp_vid", SiteVisitor));
+
+        AssertFetchBody("""{"customer_id":"customer-42","experience_key":["hero"]}""");
+        Assert.Equal(Customer, (string?)(await SingleEventElementAsync(app))["customer_id"]);
+    }
+
     /// <summary>The identity order decides <c>VisitorIdentity.VisitorId</c>; it must not decide what MoEngage is sent.</summary>
     [Theory]
     [InlineData(null)]
@@ -180,13 +224,16 @@ public sealed class MoEngageUserTests : IAsyncLifetime
         return Assert.Single(elements)!.AsObject();
     }
 
-    private static async Task<string> GetHeroAsync(TestApp app, bool signedIn, params (string Name, string Value)[] cookies)
+    private static Task<string> GetHeroAsync(TestApp app, bool signedIn, params (string Name, string Value)[] cookies) =>
+        GetHeroAsync(app, signedIn ? Customer : null, cookies);
+
+    private static async Task<string> GetHeroAsync(TestApp app, string? customer, params (string Name, string Value)[] cookies)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/Tags/Hero");
         request.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", cookies.Select(c => $"{c.Name}={c.Value}")));
-        if (signedIn)
+        if (customer is not null)
         {
-            request.Headers.Add(TestUser.HeaderPrefix + "nameid", Customer);
+            request.Headers.Add(TestUser.HeaderPrefix + "nameid", customer);
         }
 
         using var response = await app.Client.SendAsync(request);

@@ -16,7 +16,7 @@ public sealed record ExperienceSlot(string SlotId, string? Sku, JsonElement Prod
         ProductData.ValueKind == JsonValueKind.Object && ProductData.TryGetProperty(field, out var value)
             ? value.ValueKind switch
             {
-                JsonValueKind.String => value.GetString(),
+                JsonValueKind.String => ExperienceValue.Text(value),
                 JsonValueKind.Null or JsonValueKind.Undefined => null,
                 _ => value.GetRawText(),
             }

@@ -43,10 +43,13 @@ public readonly struct ExperienceValue
         _ => ExperienceDataType.String,
     };
 
-    /// <summary>The value as text: a JSON string's content, or the raw JSON of any other value; null for JSON null.</summary>
+    /// <summary>
+    /// The value as text: a JSON string's content, or the raw JSON of any other value; null for JSON null and for a
+    /// string that is not valid UTF-16 (an escaped lone surrogate such as <c>"\ud800"</c>).
+    /// </summary>
     public string? AsString() => Value.ValueKind switch
     {
-        JsonValueKind.String => Value.GetString(),
+        JsonValueKind.String => Text(Value),
         JsonValueKind.Null or JsonValueKind.Undefined => null,
         _ => Value.GetRawText(),
     };
@@ -58,7 +61,7 @@ public readonly struct ExperienceValue
         return Value.ValueKind switch
         {
             JsonValueKind.Number => Value.TryGetInt64(out value),
-            JsonValueKind.String => long.TryParse(Value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out value),
+            JsonValueKind.String => long.TryParse(Text(Value), NumberStyles.Integer, CultureInfo.InvariantCulture, out value),
             _ => false,
         };
     }
@@ -70,7 +73,7 @@ public readonly struct ExperienceValue
         var parsed = Value.ValueKind switch
         {
             JsonValueKind.Number => Value.TryGetDouble(out value),
-            JsonValueKind.String => double.TryParse(Value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value),
+            JsonValueKind.String => double.TryParse(Text(Value), NumberStyles.Float, CultureInfo.InvariantCulture, out value),
             _ => false,
         };
         if (parsed && double.IsFinite(value))
@@ -89,7 +92,7 @@ public readonly struct ExperienceValue
         return Value.ValueKind switch
         {
             JsonValueKind.Number => Value.TryGetDecimal(out value),
-            JsonValueKind.String => decimal.TryParse(Value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value),
+            JsonValueKind.String => decimal.TryParse(Text(Value), NumberStyles.Float, CultureInfo.InvariantCulture, out value),
             _ => false,
         };
     }
@@ -106,7 +109,7 @@ public readonly struct ExperienceValue
             case JsonValueKind.False:
                 return true;
             case JsonValueKind.String:
-                return bool.TryParse(Value.GetString(), out value);
+                return bool.TryParse(Text(Value), out value);
             default:
                 return false;
         }
@@ -121,10 +124,10 @@ public readonly struct ExperienceValue
             case JsonValueKind.Object or JsonValueKind.Array:
                 value = Value;
                 return true;
-            case JsonValueKind.String:
+            case JsonValueKind.String when Text(Value) is { } text:
                 try
                 {
-                    using var document = JsonDocument.Parse(Value.GetString()!);
+                    using var document = JsonDocument.Parse(text);
                     if (document.RootElement.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
                     {
                         value = document.RootElement.Clone();
@@ -143,4 +146,17 @@ public readonly struct ExperienceValue
 
     /// <inheritdoc />
     public override string ToString() => AsString() ?? string.Empty;
+
+    /// <summary>A JSON string's content, or null when it cannot be read as text (an escaped lone surrogate).</summary>
+    internal static string? Text(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

@@ -233,9 +233,9 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
         foreach (var item in items.EnumerateArray())
         {
             if (item.ValueKind == JsonValueKind.Object
-                && item.TryGetProperty("slotId", out var slotId) && slotId.ValueKind == JsonValueKind.String && slotId.GetString() is { Length: > 0 } id)
+                && item.TryGetProperty("slotId", out var slotId) && slotId.ValueKind == JsonValueKind.String && ExperienceValue.Text(slotId) is { Length: > 0 } id)
             {
-                var sku = item.TryGetProperty("sku", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                var sku = item.TryGetProperty("sku", out var s) && s.ValueKind == JsonValueKind.String ? ExperienceValue.Text(s) : null;
                 var product = item.TryGetProperty("productData", out var p) && p.ValueKind == JsonValueKind.Object ? p.Clone() : default;
                 slots.Add(new ExperienceSlot(id, sku, product));
             }
@@ -268,7 +268,7 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
     private static long? Number(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Number when value.TryGetInt64(out var n) => n,
-        JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
+        JsonValueKind.String when long.TryParse(ExperienceValue.Text(value), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
         _ => null,
     };
 

@@ -182,7 +182,7 @@ internal sealed class MoEngageExperienceProvider : IExperienceProvider
 
             var context = experience.ExperienceContext;
             var variation = context.ValueKind == JsonValueKind.Object && context.TryGetProperty("moe_variation_id", out var v)
-                ? (v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText())
+                ? (v.ValueKind == JsonValueKind.String ? ExperienceValue.Text(v) : v.GetRawText())
                 : null;
             experiences[key] = new Experience(key, payload, new ExperienceAttribution(MoEngageIdentity.Vendor, context, variation));
         }

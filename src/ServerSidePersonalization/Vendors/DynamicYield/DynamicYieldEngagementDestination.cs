@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using ServerSidePersonalization.Diagnostics;
-using ServerSidePersonalization.Http;
 using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.Vendors.DynamicYield;
@@ -95,20 +94,14 @@ internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
         }
 
         var body = new DynamicYieldEngagementRequest(ids.User, ids.Session, [ToEngagement(engagement)]);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint)
-        {
-            Content = BoundedJson.Content(body, DynamicYieldJsonContext.Default.DynamicYieldEngagementRequest),
-        };
-        request.Headers.TryAddWithoutValidation(ApiKeyHeader, _options.ApiKey);
-
-        // Only the status and headers matter (success is 204, no body), so the body is never read: a malformed or
-        // huge one cannot fail or stall delivery.
-        var client = _httpClients.CreateClient(HttpClientName);
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var status = (int)response.StatusCode;
-        return response.IsSuccessStatusCode ? DeliveryResult.Delivered
-            : RetryAfter.IsTransient(status) ? DeliveryResult.Retry($"HTTP {status}", RetryAfter.From(response, _time))
-            : DeliveryResult.Rejected(status is 401 or 403 or 451 ? $"HTTP {status}: check Personalization:DynamicYield:ApiKey (a server-side key)" : $"HTTP {status}");
+        return await DynamicYieldCollect.PostAsync(
+            _httpClients.CreateClient(HttpClientName),
+            _endpoint,
+            body,
+            DynamicYieldJsonContext.Default.DynamicYieldEngagementRequest,
+            _options.ApiKey,
+            _time,
+            cancellationToken).ConfigureAwait(false);
     }
 
     private DynamicYieldIds? Ids(TrackingEvent trackingEvent, out string? missing) =>

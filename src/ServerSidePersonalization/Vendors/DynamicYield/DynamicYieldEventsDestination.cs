@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Diagnostics;
-using ServerSidePersonalization.Http;
 using ServerSidePersonalization.Tracking;
 using ServerSidePersonalization.Vendors.DynamicYield.Events;
 
@@ -85,24 +84,15 @@ internal sealed class DynamicYieldEventsDestination : ITrackingDestination
 
         var body = new DynamicYieldEventRequest(
             ids.User, ids.Session, Context(trackingEvent.Attributes), [new DynamicYieldEventBody(conversion.Name, conversion.ToProperties())]);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint)
-        {
-            Content = BoundedJson.Content(body, DynamicYieldJsonContext.Default.DynamicYieldEventRequest),
-        };
-        request.Headers.TryAddWithoutValidation(DynamicYieldEngagementDestination.ApiKeyHeader, _options.ApiKey);
-
-        // Success is 204 with no body, so only the status and headers are read.
-        var client = _httpClients.CreateClient(HttpClientName);
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        var status = (int)response.StatusCode;
-        return response.IsSuccessStatusCode ? DeliveryResult.Delivered
-            : RetryAfter.IsTransient(status) ? DeliveryResult.Retry($"HTTP {status}", RetryAfter.From(response, _time))
-            : DeliveryResult.Rejected(status switch
-            {
-                401 or 403 or 451 => $"HTTP {status}: check Personalization:DynamicYield:ApiKey (a server-side key)",
-                422 => "HTTP 422: the event did not match its schema",
-                _ => $"HTTP {status}",
-            });
+        return await DynamicYieldCollect.PostAsync(
+            _httpClients.CreateClient(HttpClientName),
+            _endpoint,
+            body,
+            DynamicYieldJsonContext.Default.DynamicYieldEventRequest,
+            _options.ApiKey,
+            _time,
+            cancellationToken,
+            status => status == 422 ? "HTTP 422: the event did not match its schema" : null).ConfigureAwait(false);
     }
 
     /// <summary>The client's address, which Dynamic Yield uses for geo targeting; left out when the site does not collect it.</summary>

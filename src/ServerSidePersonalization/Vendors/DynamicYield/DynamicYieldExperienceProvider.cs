@@ -139,25 +139,9 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
                 response.Content, DynamicYieldJsonContext.Default.DynamicYieldChooseResponse, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
             return new ExperienceFetchResult(ToExperiences(answer, keys), failedKeys: null, ToCookies(answer));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (FetchFailure.From(ex, _options.MaxResponseBytes, cancellationToken) is { } failure)
         {
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            LogTransient("timeout", null);
-        }
-        catch (HttpRequestException ex)
-        {
-            LogTransient("network error", ex.HttpRequestError.ToString());
-        }
-        catch (ResponseTooLargeException)
-        {
-            LogTransient("answer over the size cap", _options.MaxResponseBytes.ToString(CultureInfo.InvariantCulture));
-        }
-        catch (JsonException ex)
-        {
-            LogTransient("malformed JSON", ex.Path);
+            LogTransient(failure.Problem, failure.Detail);
         }
 
         return ExperienceFetchResult.Failed(keys);

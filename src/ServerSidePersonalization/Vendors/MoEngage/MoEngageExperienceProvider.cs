@@ -88,25 +88,9 @@ internal sealed class MoEngageExperienceProvider : IExperienceProvider
                 response.Content, MoEngageJsonContext.Default.MoEngageFetchResponse, _options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
             return new ExperienceFetchResult(ToExperiences(answer, keys));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (FetchFailure.From(ex, _options.MaxResponseBytes, cancellationToken) is { } failure)
         {
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            LogTransient("timeout", null);
-        }
-        catch (HttpRequestException ex)
-        {
-            LogTransient("network error", ex.HttpRequestError.ToString());
-        }
-        catch (ResponseTooLargeException)
-        {
-            LogTransient("answer over the size cap", _options.MaxResponseBytes.ToString(CultureInfo.InvariantCulture));
-        }
-        catch (JsonException ex)
-        {
-            LogTransient("malformed JSON", ex.Path);
+            LogTransient(failure.Problem, failure.Detail);
         }
 
         return ExperienceFetchResult.Failed(keys);

@@ -21,6 +21,11 @@ public static class PersonalizationRedisBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(RedisConnection)))
+        {
+            return builder;
+        }
+
         services.AddOptions<PersonalizationRedisOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<RedisConnection>();
 

@@ -1,28 +1,18 @@
-using Microsoft.Extensions.Logging;
 using ServerSidePersonalization.Caching;
 using StackExchange.Redis;
 
 namespace ServerSidePersonalization.Redis;
 
 /// <summary>
-/// L2 on Redis: one MGET per read and one pipelined batch of SETs with expiry per write. The multiplexer connects in
-/// the background with <c>abortConnect=false</c> and reconnects by itself; while it is down, commands fail at once and
-/// the cache's guard stops calling for a while.
+/// L2 on Redis: one MGET per read and one pipelined batch of SETs with expiry per write, on the package's one
+/// multiplexer (<see cref="RedisConnection"/>). While Redis is down, commands fail at once and the cache's guard stops
+/// calling for a while.
 /// </summary>
-internal sealed class RedisL2Store : IL2Store, IAsyncDisposable
+internal sealed class RedisL2Store(RedisConnection connection) : IL2Store
 {
-    private readonly Task<ConnectionMultiplexer> _connection;
-
-    public RedisL2Store(string connectionString, ILogger<RedisL2Store> logger)
-    {
-        var options = ConfigurationOptions.Parse(connectionString);
-        options.AbortOnConnectFail = false;
-        _connection = ConnectAsync(options, logger);
-    }
-
     public async Task<IReadOnlyList<byte[]?>> GetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        var database = (await _connection.WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
+        var database = (await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
         var redisKeys = new RedisKey[keys.Count];
         for (var i = 0; i < redisKeys.Length; i++)
         {
@@ -41,7 +31,7 @@ internal sealed class RedisL2Store : IL2Store, IAsyncDisposable
 
     public async Task SetAsync(IReadOnlyList<L2Entry> entries, CancellationToken cancellationToken)
     {
-        var database = (await _connection.WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
+        var database = (await connection.GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
         var batch = database.CreateBatch();
         var writes = new Task[entries.Count];
         for (var i = 0; i < writes.Length; i++)
@@ -51,25 +41,5 @@ internal sealed class RedisL2Store : IL2Store, IAsyncDisposable
 
         batch.Execute();
         await Task.WhenAll(writes).WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_connection.IsCompletedSuccessfully)
-        {
-            await _connection.Result.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
-            _connection.Result.Dispose();
-        }
-    }
-
-    private static async Task<ConnectionMultiplexer> ConnectAsync(ConfigurationOptions options, ILogger logger)
-    {
-        var multiplexer = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
-        if (!multiplexer.IsConnected)
-        {
-            Log.NotConnectedAtStart(logger);
-        }
-
-        return multiplexer;
     }
 }

@@ -68,7 +68,8 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
 
     private void ValidateCache(CacheOptions cache, List<string> failures)
     {
-        if (!string.IsNullOrWhiteSpace(cache.Redis) && services.GetService<IServiceProviderIsService>()?.IsService(typeof(IL2Store)) != true)
+        var registered = services.GetService<IServiceProviderIsService>();
+        if (!string.IsNullOrWhiteSpace(cache.Redis) && registered?.IsService(typeof(IL2Store)) != true && registered?.IsService(typeof(L2StoreFactory)) != true)
         {
             failures.Add($"{Section}:Cache:Redis is set, but no L2 store is registered: reference ServerSidePersonalization.Redis and call AddServerSidePersonalization().AddRedis().");
         }

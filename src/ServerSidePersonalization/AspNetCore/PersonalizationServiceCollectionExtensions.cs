@@ -101,11 +101,13 @@ public static class PersonalizationServiceCollectionExtensions
         services.TryAddSingleton<PersonalizationMetrics>();
         services.TryAddSingleton<L1Cache>();
 
-        // L2 exists only when an IL2Store is registered (AddRedis does that). Each provider gets its own cache (their
-        // entries never mix: the provider is part of every key); a request's keys are split among them by route.
+        // L2 exists only when an IL2Store is registered, or an L2 package's factory answers one (AddRedis does that when
+        // a connection string is set). Each provider gets its own cache (their entries never mix: the provider is part
+        // of every key); a request's keys are split among them by route.
         services.TryAddSingleton<IExperienceSource>(sp =>
         {
-            var l2 = sp.GetService<IL2Store>() is { } store ? ActivatorUtilities.CreateInstance<L2Guard>(sp, store) : null;
+            var store = sp.GetService<IL2Store>() ?? sp.GetService<L2StoreFactory>()?.Create(sp);
+            var l2 = store is null ? null : ActivatorUtilities.CreateInstance<L2Guard>(sp, store);
             var providers = sp.GetRequiredService<SelectedProviders>();
             var logger = sp.GetRequiredService<ILogger<ProviderExperienceSource>>();
             IExperienceSource Cache(SelectedProvider selected)

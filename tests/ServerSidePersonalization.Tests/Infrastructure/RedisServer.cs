@@ -72,8 +72,9 @@ internal sealed class RedisServer : IAsyncDisposable
         return output;
     }
 
-    public async Task<IReadOnlyList<string>> KeysAsync() =>
-        [.. (await CliAsync("--scan")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    /// <summary>The keys matching <paramref name="pattern"/> (Redis glob syntax), every key by default.</summary>
+    public async Task<IReadOnlyList<string>> KeysAsync(string pattern = "*") =>
+        [.. (await CliAsync("--scan", "--pattern", pattern)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     /// <summary>How many times Redis has run <paramref name="command"/> since the last CONFIG RESETSTAT.</summary>
     public async Task<long> CommandCallsAsync(string command)

@@ -137,7 +137,7 @@ public sealed partial class StorefrontTests : IClassFixture<WebApplicationFactor
         {
             using var response = await client.GetAsync("/");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            keys.AddRange(await redis.KeysAsync());
+            keys.AddRange(await redis.KeysAsync("ssp:*"));
         }
 
         Assert.Contains(keys, k => k.StartsWith("ssp:v1:Local:", StringComparison.Ordinal) && k.EndsWith(":home-hero", StringComparison.Ordinal));

@@ -185,13 +185,8 @@ public sealed class LocalExperienceStoreTests : IDisposable
         var staging = _files.Write(HeroEdited, "staging.tmp");
         File.Move(staging, path, overwrite: true);
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (Title(store) != "Second" && !timeout.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
-        }
-
-        Assert.Equal("Second", Title(store));
+        // The file watcher is real (a file system event), so the reload is waited for, bounded.
+        Assert.True(await Eventually.TrueAsync(() => Title(store) == "Second"));
         Assert.Equal(2, store.Current.Count);
     }
 
@@ -205,13 +200,7 @@ public sealed class LocalExperienceStoreTests : IDisposable
         var staging = _files.Write("{ \"experiences\": [ { \"key\": \"hero\" } ] }", "staging.tmp");
         File.Move(staging, path, overwrite: true);
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (_logs.Named("LocalExperiencesReloadFailed").Count == 0 && !timeout.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
-        }
-
-        Assert.NotEmpty(_logs.Named("LocalExperiencesReloadFailed"));
+        Assert.True(await Eventually.TrueAsync(() => _logs.Named("LocalExperiencesReloadFailed").Count > 0));
         Assert.Same(before, store.Current);
     }
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.Vendors.DynamicYield;
@@ -13,40 +11,15 @@ namespace ServerSidePersonalization.Vendors.DynamicYield;
 /// </summary>
 internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
 {
-    public const string HttpClientName = "ServerSidePersonalization.DynamicYield";
-    public const string ApiKeyHeader = "DY-API-Key";
-
-    /// <summary>
-    /// A report has no page waiting on it, but a hung call holds up every later one of the queue, so it gets a bound
-    /// well under HttpClient's 100 s.
-    /// </summary>
-    public static readonly TimeSpan HttpTimeout = TimeSpan.FromSeconds(10);
-
     private const string EngagementPath = "v2/collect/user/engagement";
 
-    private readonly IHttpClientFactory _httpClients;
-    private readonly TimeProvider _time;
-    private readonly PersonalizationMetrics _metrics;
-    private readonly DynamicYieldOptions _options;
-    private readonly string _visitorCookie;
+    private readonly DynamicYieldCollector _collector;
     private readonly Uri _endpoint;
-    private readonly DynamicYieldNewUsers _newUsers;
 
-    public DynamicYieldEngagementDestination(
-        IHttpClientFactory httpClients,
-        IOptions<DynamicYieldOptions> options,
-        IOptions<PersonalizationOptions> personalization,
-        TimeProvider time,
-        PersonalizationMetrics metrics,
-        DynamicYieldNewUsers newUsers)
+    public DynamicYieldEngagementDestination(DynamicYieldCollector collector)
     {
-        _newUsers = newUsers;
-        _httpClients = httpClients;
-        _time = time;
-        _metrics = metrics;
-        _options = options.Value;
-        _visitorCookie = personalization.Value.Identity.VisitorCookie;
-        _endpoint = new Uri(_options.ResolveBaseUrl(), EngagementPath);
+        _collector = collector;
+        _endpoint = collector.Endpoint(EngagementPath);
     }
 
     public string Name => DynamicYieldOptions.Name;
@@ -66,46 +39,25 @@ internal sealed class DynamicYieldEngagementDestination : ITrackingDestination
 
         var reportable = trackingEvent.Kind switch
         {
-            TrackingEventKind.Impression => _options.ImpressionMode == DynamicYieldImpressionMode.Rendered,
+            TrackingEventKind.Impression => _collector.Options.ImpressionMode == DynamicYieldImpressionMode.Rendered,
             TrackingEventKind.Click => true,
             _ => false,
         };
-        if (!reportable)
-        {
-            return false;
-        }
-
-        if (Ids(trackingEvent, out var missing) is null)
-        {
-            _metrics.TrackingSkipped(Name, missing!);
-            return false;
-        }
-
-        return true;
+        return reportable && _collector.HasIds(trackingEvent, Name);
     }
 
     public async Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(batch.Count, MaxBatchSize, nameof(batch));
         var engagement = batch[0];
-        if (Ids(engagement, out var missing) is not { } ids)
+        if (_collector.Ids(engagement, out var missing) is not { } ids)
         {
             return DeliveryResult.Rejected(missing!);
         }
 
         var body = new DynamicYieldEngagementRequest(ids.User, ids.Session, [ToEngagement(engagement)]);
-        return await DynamicYieldCollect.PostAsync(
-            _httpClients.CreateClient(HttpClientName),
-            _endpoint,
-            body,
-            DynamicYieldJsonContext.Default.DynamicYieldEngagementRequest,
-            _options.ApiKey,
-            _time,
-            cancellationToken).ConfigureAwait(false);
+        return await _collector.PostAsync(_endpoint, body, DynamicYieldJsonContext.Default.DynamicYieldEngagementRequest, cancellationToken).ConfigureAwait(false);
     }
-
-    private DynamicYieldIds? Ids(TrackingEvent trackingEvent, out string? missing) =>
-        DynamicYieldUsers.ForEvent(trackingEvent.Identity, _options.Mode, _visitorCookie, _newUsers, out missing);
 
     /// <summary>
     /// A click on a recommendation slot is the finer report (<c>SLOT_CLICK</c>); any other click is a <c>CLICK</c> on the

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using ServerSidePersonalization.Context;
-using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Tracking;
 using ServerSidePersonalization.Vendors.DynamicYield.Events;
 
@@ -15,33 +13,16 @@ namespace ServerSidePersonalization.Vendors.DynamicYield;
 internal sealed class DynamicYieldEventsDestination : ITrackingDestination
 {
     public const string DestinationName = "DynamicYieldEvents";
-    public const string HttpClientName = "ServerSidePersonalization.DynamicYield.Events";
 
     private const string EventPath = "v2/collect/user/event";
 
-    private readonly IHttpClientFactory _httpClients;
-    private readonly TimeProvider _time;
-    private readonly PersonalizationMetrics _metrics;
-    private readonly DynamicYieldOptions _options;
-    private readonly string _visitorCookie;
+    private readonly DynamicYieldCollector _collector;
     private readonly Uri _endpoint;
-    private readonly DynamicYieldNewUsers _newUsers;
 
-    public DynamicYieldEventsDestination(
-        IHttpClientFactory httpClients,
-        IOptions<DynamicYieldOptions> options,
-        IOptions<PersonalizationOptions> personalization,
-        TimeProvider time,
-        PersonalizationMetrics metrics,
-        DynamicYieldNewUsers newUsers)
+    public DynamicYieldEventsDestination(DynamicYieldCollector collector)
     {
-        _newUsers = newUsers;
-        _httpClients = httpClients;
-        _time = time;
-        _metrics = metrics;
-        _options = options.Value;
-        _visitorCookie = personalization.Value.Identity.VisitorCookie;
-        _endpoint = new Uri(_options.ResolveBaseUrl(), EventPath);
+        _collector = collector;
+        _endpoint = collector.Endpoint(EventPath);
     }
 
     public string Name => DestinationName;
@@ -54,18 +35,8 @@ internal sealed class DynamicYieldEventsDestination : ITrackingDestination
 
     public bool Accepts(TrackingEvent trackingEvent)
     {
-        if (trackingEvent is not { Kind: TrackingEventKind.Conversion, Conversion: DynamicYieldEvent })
-        {
-            return false;
-        }
-
-        if (DynamicYieldUsers.ForEvent(trackingEvent.Identity, _options.Mode, _visitorCookie, _newUsers, out var missing) is null)
-        {
-            _metrics.TrackingSkipped(Name, missing!);
-            return false;
-        }
-
-        return true;
+        return trackingEvent is { Kind: TrackingEventKind.Conversion, Conversion: DynamicYieldEvent }
+            && _collector.HasIds(trackingEvent, Name);
     }
 
     public async Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken)
@@ -77,20 +48,17 @@ internal sealed class DynamicYieldEventsDestination : ITrackingDestination
             return DeliveryResult.Rejected("not a Dynamic Yield event");
         }
 
-        if (DynamicYieldUsers.ForEvent(trackingEvent.Identity, _options.Mode, _visitorCookie, _newUsers, out var missing) is not { } ids)
+        if (_collector.Ids(trackingEvent, out var missing) is not { } ids)
         {
             return DeliveryResult.Rejected(missing!);
         }
 
         var body = new DynamicYieldEventRequest(
             ids.User, ids.Session, Context(trackingEvent.Attributes), [new DynamicYieldEventBody(conversion.Name, conversion.ToProperties())]);
-        return await DynamicYieldCollect.PostAsync(
-            _httpClients.CreateClient(HttpClientName),
+        return await _collector.PostAsync(
             _endpoint,
             body,
             DynamicYieldJsonContext.Default.DynamicYieldEventRequest,
-            _options.ApiKey,
-            _time,
             cancellationToken,
             status => status == 422 ? "HTTP 422: the event did not match its schema" : null).ConfigureAwait(false);
     }

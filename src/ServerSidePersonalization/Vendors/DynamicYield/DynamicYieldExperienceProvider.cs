@@ -124,7 +124,7 @@ internal sealed class DynamicYieldExperienceProvider : IExperienceProvider
         {
             Content = BoundedJson.Content(CreateBody(request, ids), DynamicYieldJsonContext.Default.DynamicYieldChooseRequest),
         };
-        message.Headers.TryAddWithoutValidation(DynamicYieldEngagementDestination.ApiKeyHeader, _options.ApiKey);
+        message.Headers.TryAddWithoutValidation(DynamicYieldCollector.ApiKeyHeader, _options.ApiKey);
         var client = _httpClients.CreateClient(HttpClientName);
         try
         {

@@ -54,8 +54,9 @@ public static class DynamicYieldPersonalizationBuilderExtensions
         var services = builder.Services;
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamicYieldOptions>, DynamicYieldOptionsDataValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamicYieldOptions>, DynamicYieldOptionsValidator>());
-        services.AddHttpClient(DynamicYieldEngagementDestination.HttpClientName)
-            .ConfigureHttpClient(client => client.Timeout = DynamicYieldEngagementDestination.HttpTimeout)
+        services.TryAddSingleton<DynamicYieldCollector>();
+        services.AddHttpClient(DynamicYieldCollector.HttpClientName)
+            .ConfigureHttpClient(client => client.Timeout = DynamicYieldCollector.HttpTimeout)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .RemoveAllLoggers();
         services.TryAddSingleton<DynamicYieldNewUsers>();
@@ -67,10 +68,6 @@ public static class DynamicYieldPersonalizationBuilderExtensions
             DynamicYieldOptions.Name,
             sp => sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.Timeout,
             routedKeys: sp => [.. sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.Selectors]);
-        services.AddHttpClient(DynamicYieldEventsDestination.HttpClientName)
-            .ConfigureHttpClient(client => client.Timeout = DynamicYieldEngagementDestination.HttpTimeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
-            .RemoveAllLoggers();
         builder.AddTrackingDestination<DynamicYieldEngagementDestination>(DynamicYieldOptions.Name, IsUsed);
         builder.AddTrackingDestination<DynamicYieldEventsDestination>(DynamicYieldOptions.Name, IsUsed);
         builder.AddIdentitySource(

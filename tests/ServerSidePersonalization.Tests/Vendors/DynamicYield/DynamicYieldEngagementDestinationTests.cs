@@ -611,23 +611,8 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
 
     private static string? SessionCustom(RecordedRequest request) => request.Json.GetProperty("session").GetProperty("custom").GetString();
 
-    private static Dictionary<string, string?> Settings(StubVendorServer stub, params (string Key, string? Value)[] extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Personalization:DynamicYield:BaseUrl"] = stub.Url.ToString(),
-            ["Personalization:DynamicYield:ApiKey"] = ApiKey,
-            ["Personalization:Tracking:DynamicYield:Enabled"] = "true",
-            ["Personalization:Tracking:FlushInterval"] = "00:00:00.050",
-            ["Personalization:Tracking:RetryBaseDelay"] = "00:00:00.010",
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
-
-        return settings;
-    }
+    private static Dictionary<string, string?> Settings(StubVendorServer stub, params (string Key, string? Value)[] extra) =>
+        DynamicYieldStub.TrackingSettings(stub, ApiKey, extra);
 
     /// <summary>Starts the app with the stub as Dynamic Yield, the probe, the test endpoints, and its metrics recorded.</summary>
     private Task<TestApp> StartAppAsync(params (string Key, string? Value)[] extra) => StartAppAsync(provider: null, time: null, extra);

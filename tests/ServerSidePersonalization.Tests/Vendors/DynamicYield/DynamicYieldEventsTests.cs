@@ -383,23 +383,8 @@ public sealed class DynamicYieldEventsTests : IAsyncLifetime, IDisposable
         Assert.True(JsonNode.DeepEquals(expectedNode, actualNode), $"Expected {expectedNode?.ToJsonString()}\nSent     {actual}");
     }
 
-    private static Dictionary<string, string?> Settings(StubVendorServer stub, params (string Key, string? Value)[] extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Personalization:DynamicYield:BaseUrl"] = stub.Url.ToString(),
-            ["Personalization:DynamicYield:ApiKey"] = ApiKey,
-            ["Personalization:Tracking:DynamicYield:Enabled"] = "true",
-            ["Personalization:Tracking:FlushInterval"] = "00:00:00.050",
-            ["Personalization:Tracking:RetryBaseDelay"] = "00:00:00.010",
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
-
-        return settings;
-    }
+    private static Dictionary<string, string?> Settings(StubVendorServer stub, params (string Key, string? Value)[] extra) =>
+        DynamicYieldStub.TrackingSettings(stub, ApiKey, extra);
 
     private Task<TestApp> StartAppAsync(params (string Key, string? Value)[] extra) => StartAppAsync(time: null, extra);
 

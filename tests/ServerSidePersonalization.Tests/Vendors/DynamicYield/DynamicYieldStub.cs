@@ -9,6 +9,22 @@ internal static class DynamicYieldStub
     public const string ApiKey = "dy-choose-k3y-that-must-never-be-logged";
     public const string ChoosePath = "/v2/serve/user/choose";
 
+    /// <summary>
+    /// Dynamic Yield's destinations on (whatever the provider), reporting to the stub with <paramref name="apiKey"/>,
+    /// flushing and retrying quickly.
+    /// </summary>
+    public static Dictionary<string, string?> TrackingSettings(StubVendorServer stub, string apiKey, params (string Key, string? Value)[] extra) =>
+        With(
+            new Dictionary<string, string?>
+            {
+                ["Personalization:DynamicYield:BaseUrl"] = stub.Url.ToString(),
+                ["Personalization:DynamicYield:ApiKey"] = apiKey,
+                ["Personalization:Tracking:DynamicYield:Enabled"] = "true",
+                ["Personalization:Tracking:FlushInterval"] = "00:00:00.050",
+                ["Personalization:Tracking:RetryBaseDelay"] = "00:00:00.010",
+            },
+            extra);
+
     public static Dictionary<string, string?> Settings(StubVendorServer stub, params (string Key, string? Value)[] extra)
     {
         var settings = new Dictionary<string, string?>
@@ -25,6 +41,11 @@ internal static class DynamicYieldStub
             // Engagements (IMP for what the page rendered) would reach the same stub; these tests count choose calls.
             ["Personalization:Tracking:DynamicYield:Enabled"] = "false",
         };
+        return With(settings, extra);
+    }
+
+    private static Dictionary<string, string?> With(Dictionary<string, string?> settings, (string Key, string? Value)[] extra)
+    {
         foreach (var (key, value) in extra)
         {
             settings[key] = value;

@@ -14,4 +14,10 @@ public enum DeliveryOutcome
 
     /// <summary>Some events accepted, some refused for good, some to try again (<see cref="DeliveryResult.Partial"/>).</summary>
     Partial,
+
+    /// <summary>
+    /// The destination refused the credentials (401, 403): sending again cannot help until someone fixes a setting, so
+    /// the destination pauses for <see cref="TrackingOptions.AuthFailurePause"/> and keeps its events (<see cref="DeliveryResult.Unauthorized"/>).
+    /// </summary>
+    Unauthorized,
 }

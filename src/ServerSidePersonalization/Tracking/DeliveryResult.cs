@@ -48,6 +48,13 @@ public readonly record struct DeliveryResult
     public static DeliveryResult Rejected(string reason) => new(DeliveryOutcome.Rejected, null, reason);
 
     /// <summary>
+    /// The destination refused the credentials (401, 403). The batch is kept, the destination pauses for
+    /// <see cref="TrackingOptions.AuthFailurePause"/> and then tries again, and one error is logged per outage.
+    /// </summary>
+    /// <param name="reason">The status and the setting to fix, e.g. <c>HTTP 401: check Personalization:MoEngage:ApiKey</c>; never the secret itself.</param>
+    public static DeliveryResult Unauthorized(string reason) => new(DeliveryOutcome.Unauthorized, null, reason);
+
+    /// <summary>
     /// Part of the batch got through: the events in <paramref name="rejected"/> are dropped and counted, those in
     /// <paramref name="retry"/> are sent again later (for <paramref name="retryReason"/>, after <paramref name="retryAfter"/>
     /// if given), and every other event of the batch was accepted.

@@ -37,4 +37,11 @@ public sealed class TrackingOptions
     /// <summary>The longest wait between attempts, also for a vendor's Retry-After. Default 1 min; 1 ms to 1 h.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a destination that refused its credentials (401, 403) waits before it tries again; its events stay
+    /// queued meanwhile. Default 5 min; 1 s to 1 h.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan AuthFailurePause { get; set; } = TimeSpan.FromMinutes(5);
 }

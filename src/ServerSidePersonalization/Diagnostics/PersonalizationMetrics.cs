@@ -10,6 +10,7 @@ internal sealed class PersonalizationMetrics
     private readonly Counter<long> _l2Operations;
     private readonly Counter<long> _providerCalls;
     private readonly Counter<long> _trackingEvents;
+    private readonly Counter<long> _trackingPauses;
     private readonly Counter<long> _foreignClicks;
     private readonly Counter<long> _excluded;
 
@@ -20,6 +21,7 @@ internal sealed class PersonalizationMetrics
         _l2Operations = meter.CreateCounter<long>(PersonalizationTelemetry.L2Operations, "{operation}", "L2 reads and writes by outcome.");
         _providerCalls = meter.CreateCounter<long>(PersonalizationTelemetry.ProviderCalls, "{call}", "Provider calls made on cache misses.");
         _trackingEvents = meter.CreateCounter<long>(PersonalizationTelemetry.TrackingEvents, "{event}", "Tracking events delivered or dropped, by destination.");
+        _trackingPauses = meter.CreateCounter<long>(PersonalizationTelemetry.TrackingPauses, "{pause}", "Destinations paused because they refused their credentials.");
         _foreignClicks = meter.CreateCounter<long>(PersonalizationTelemetry.ForeignClicks, "{click}", "Clicks on tracked links by someone other than the user they were rendered for; not reported.");
         _excluded = meter.CreateCounter<long>(PersonalizationTelemetry.RequestsExcluded, "{request}", "Requests excluded from tracking, by reason (bot, consent, gpc).");
     }
@@ -61,6 +63,24 @@ internal sealed class PersonalizationMetrics
         if (_trackingEvents.Enabled)
         {
             _trackingEvents.Add(count, new("destination", destination), new("outcome", "dropped"), new("reason", reason));
+        }
+    }
+
+    /// <summary>A batch sent again after a transient failure (<paramref name="count"/> events).</summary>
+    public void TrackingRetried(string destination, int count)
+    {
+        if (_trackingEvents.Enabled)
+        {
+            _trackingEvents.Add(count, new("destination", destination), new("outcome", "retried"));
+        }
+    }
+
+    /// <summary>A destination paused because it refused its credentials (one per outage).</summary>
+    public void TrackingPaused(string destination)
+    {
+        if (_trackingPauses.Enabled)
+        {
+            _trackingPauses.Add(1, new KeyValuePair<string, object?>("destination", destination));
         }
     }
 

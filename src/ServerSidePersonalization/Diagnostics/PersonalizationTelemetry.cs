@@ -16,10 +16,18 @@ public static class PersonalizationTelemetry
     public const string ProviderCalls = "personalization.provider.calls";
 
     /// <summary>
-    /// Counter of tracking events, tagged <c>destination</c>, <c>outcome</c> (delivered, dropped) and, for drops,
-    /// <c>reason</c> (queue_full, rejected, retries_exhausted, shutdown).
+    /// Counter of tracking events, tagged <c>destination</c>, <c>outcome</c> (delivered, retried, dropped, skipped)
+    /// and, for drops, <c>reason</c> (queue_full, rejected, retries_exhausted, shutdown). A retried event is counted
+    /// once per extra attempt and later once more as delivered or dropped.
     /// </summary>
     public const string TrackingEvents = "personalization.tracking.events";
+
+    /// <summary>
+    /// Counter of tracking pauses, tagged <c>destination</c>: the destination refused its credentials (401, 403), so
+    /// it keeps its events and waits <c>Personalization:Tracking:AuthFailurePause</c> before it tries again. One per
+    /// outage.
+    /// </summary>
+    public const string TrackingPauses = "personalization.tracking.pauses";
 
     /// <summary>
     /// Counter of clicks on tracked links opened by a user other than the one the link was rendered for (a shared or

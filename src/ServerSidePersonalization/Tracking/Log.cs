@@ -27,4 +27,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 8006, EventName = "TrackingAcceptsThrew", Level = LogLevel.Error,
         Message = "Tracking destination {Destination} threw while deciding whether to take an event; the event is dropped for it.")]
     public static partial void AcceptsThrew(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(EventId = 8007, EventName = "TrackingDestinationUnauthorized", Level = LogLevel.Error,
+        Message = "{Destination} refused the credentials ({Reason}); its events are kept and delivery is tried again every {PauseMinutes} min until the setting is fixed.")]
+    public static partial void DestinationUnauthorized(ILogger logger, string destination, string? reason, double pauseMinutes);
+
+    [LoggerMessage(EventId = 8008, EventName = "TrackingDestinationResumed", Level = LogLevel.Information,
+        Message = "{Destination} accepts the credentials again; delivery resumed.")]
+    public static partial void DestinationResumed(ILogger logger, string destination);
 }

@@ -1,14 +1,17 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 using ServerSidePersonalization.Diagnostics;
 
 namespace ServerSidePersonalization.Tracking;
 
 /// <summary>
 /// One background loop per destination: fill a batch (up to the batch size, or whatever arrived within the flush
-/// interval), deliver it, retry transient failures with exponential backoff and jitter (or the vendor's Retry-After),
-/// drop and count what is rejected or never gets through. A destination may report a batch as partly delivered: then
+/// interval), deliver it through the destination's Polly pipeline (transient failures retried with exponential backoff
+/// and jitter, or after the vendor's Retry-After), drop and count what is rejected or never gets through, and pause a
+/// destination whose credentials are refused, keeping its events. A destination may report a batch as partly delivered: then
 /// only the events it refused are dropped and only those it could not deliver yet are retried. On shutdown the queues
 /// are closed and drained until the host's shutdown timeout; whatever is left then is counted and logged.
 /// </summary>
@@ -90,12 +93,13 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
     {
         var batchSize = Math.Clamp(queue.Destination.MaxBatchSize, 1, _options.BatchSize);
         var batch = new List<TrackingEvent>(batchSize);
+        var lane = new Lane(queue.Destination, CreateResilience(queue.Destination));
         try
         {
             while (await queue.Reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
             {
                 await FillAsync(queue, batch, batchSize).ConfigureAwait(false);
-                await DeliverAsync(queue.Destination, batch).ConfigureAwait(false);
+                await DeliverAsync(lane, batch).ConfigureAwait(false);
                 queue.Release(batch.Count);
                 batch.Clear();
             }
@@ -140,55 +144,67 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
         }
     }
 
-    private async Task DeliverAsync(ITrackingDestination destination, IReadOnlyList<TrackingEvent> batch)
+    private async Task DeliverAsync(Lane lane, IReadOnlyList<TrackingEvent> batch)
     {
-        // What is still to be delivered: the whole batch, or what a partial delivery left to retry.
-        var pending = batch;
-        for (var attempt = 1; ; attempt++)
+        var delivery = new Delivery(this, lane.Destination, batch);
+        while (true)
         {
-            DeliveryResult result;
-            try
+            var result = await lane.Resilience.ExecuteAsync(
+                static (delivery, cancellationToken) => delivery.SendAsync(cancellationToken), delivery, _abort.Token).ConfigureAwait(false);
+            if (result.Outcome != DeliveryOutcome.Unauthorized)
             {
-                result = await destination.SendAsync(pending, _abort.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                result = DeliveryResult.Retry(ex is HttpRequestException http ? $"network error ({http.HttpRequestError})" : ex.GetType().Name);
-            }
+                if (lane.Paused)
+                {
+                    lane.Paused = false;
+                    Log.DestinationResumed(_logger, lane.Destination.Name);
+                }
 
-            switch (result.Outcome)
-            {
-                case DeliveryOutcome.Delivered:
-                    _metrics.TrackingDelivered(destination.Name, pending.Count);
-                    return;
-                case DeliveryOutcome.Rejected:
-                    Reject(destination, pending.Count, result.Reason);
-                    return;
-                case DeliveryOutcome.Partial:
-                    pending = Settle(destination, pending, result);
-                    if (pending.Count == 0)
-                    {
-                        return;
-                    }
-
-                    break;
-            }
-
-            if (attempt >= _options.MaxAttempts)
-            {
-                Log.RetriesExhausted(_logger, pending.Count, destination.Name, attempt, result.Reason);
-                _metrics.TrackingDropped(destination.Name, TrackingDropReason.RetriesExhausted, pending.Count);
+                delivery.GiveUp(result);
                 return;
             }
 
-            var delay = RetryDelay(attempt, result.RetryAfter);
-            Log.WillRetry(_logger, destination.Name, result.Reason, attempt, delay.TotalMilliseconds);
-            await Task.Delay(delay, _time, _abort.Token).ConfigureAwait(false);
+            // Credentials refused: retrying now only burns attempts (and may lock the account). Keep the batch, and
+            // everything queued behind it, until the pause is over; say once per outage which setting to fix.
+            if (!lane.Paused)
+            {
+                lane.Paused = true;
+                _metrics.TrackingPaused(lane.Destination.Name);
+                Log.DestinationUnauthorized(_logger, lane.Destination.Name, result.Reason, _options.AuthFailurePause.TotalMinutes);
+            }
+
+            await Task.Delay(_options.AuthFailurePause, _time, _abort.Token).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The retry policy of one destination: transient failures (and the retry part of a partial delivery) are sent
+    /// again up to <see cref="TrackingOptions.MaxAttempts"/> times, after the vendor's Retry-After or an exponential
+    /// backoff with jitter. Rejections and refused credentials are not retried here.
+    /// </summary>
+    private ResiliencePipeline<DeliveryResult> CreateResilience(ITrackingDestination destination)
+    {
+        var builder = new ResiliencePipelineBuilder<DeliveryResult> { TimeProvider = _time };
+        if (_options.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<DeliveryResult>
+            {
+                MaxRetryAttempts = _options.MaxAttempts - 1,
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result is { } result && result.Outcome switch
+                {
+                    DeliveryOutcome.Retry => true,
+                    DeliveryOutcome.Partial => result.RetryEvents.Count > 0,
+                    _ => false,
+                }),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(RetryDelay(args.AttemptNumber + 1, args.Outcome.Result.RetryAfter)),
+                OnRetry = args =>
+                {
+                    Log.WillRetry(_logger, destination.Name, args.Outcome.Result.Reason, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        return builder.Build();
     }
 
     /// <summary>
@@ -233,5 +249,74 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
 
         var backoff = _options.RetryBaseDelay * Math.Pow(2, attempt - 1) * (0.75 + (0.5 * Random.Shared.NextDouble()));
         return backoff > _options.MaxRetryDelay ? _options.MaxRetryDelay : backoff;
+    }
+
+    /// <summary>One destination's delivery loop state: its retry pipeline, and whether it is paused for refused credentials.</summary>
+    private sealed class Lane(ITrackingDestination destination, ResiliencePipeline<DeliveryResult> resilience)
+    {
+        public ITrackingDestination Destination => destination;
+
+        public ResiliencePipeline<DeliveryResult> Resilience => resilience;
+
+        public bool Paused { get; set; }
+    }
+
+    /// <summary>
+    /// One batch on its way: each attempt sends what is still pending and settles what the destination answered, so a
+    /// retry sends only what a partial delivery left open, with the same event ids.
+    /// </summary>
+    private sealed class Delivery(TrackingDispatcher dispatcher, ITrackingDestination destination, IReadOnlyList<TrackingEvent> batch)
+    {
+        private IReadOnlyList<TrackingEvent> _pending = batch;
+        private int _attempts;
+
+        public async ValueTask<DeliveryResult> SendAsync(CancellationToken cancellationToken)
+        {
+            if (_attempts++ > 0)
+            {
+                dispatcher._metrics.TrackingRetried(destination.Name, _pending.Count);
+            }
+
+            DeliveryResult result;
+            try
+            {
+                result = await destination.SendAsync(_pending, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                result = DeliveryResult.Retry(ex is HttpRequestException http ? $"network error ({http.HttpRequestError})" : ex.GetType().Name);
+            }
+
+            switch (result.Outcome)
+            {
+                case DeliveryOutcome.Delivered:
+                    dispatcher._metrics.TrackingDelivered(destination.Name, _pending.Count);
+                    _pending = [];
+                    break;
+                case DeliveryOutcome.Rejected:
+                    dispatcher.Reject(destination, _pending.Count, result.Reason);
+                    _pending = [];
+                    break;
+                case DeliveryOutcome.Partial:
+                    _pending = dispatcher.Settle(destination, _pending, result);
+                    break;
+            }
+
+            return result;
+        }
+
+        /// <summary>Drops and counts what the retries could not deliver.</summary>
+        public void GiveUp(DeliveryResult last)
+        {
+            if (_pending.Count > 0)
+            {
+                Log.RetriesExhausted(dispatcher._logger, _pending.Count, destination.Name, _attempts, last.Reason);
+                dispatcher._metrics.TrackingDropped(destination.Name, TrackingDropReason.RetriesExhausted, _pending.Count);
+            }
+        }
     }
 }

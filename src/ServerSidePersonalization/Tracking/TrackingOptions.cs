@@ -26,9 +26,12 @@ public sealed class TrackingOptions
     /// </summary>
     public bool Durable { get; set; }
 
-    /// <summary>How many times a batch is tried before it is dropped and counted. Default 6; 1 to 20.</summary>
-    [Range(1, 20)]
-    public int MaxAttempts { get; set; } = 6;
+    /// <summary>
+    /// How many times a batch is tried before it is dropped and counted. Default 10, which with the default delays
+    /// rides out about 4 minutes of vendor outage (at least 3.5); 1 to 30.
+    /// </summary>
+    [Range(1, 30)]
+    public int MaxAttempts { get; set; } = 10;
 
     /// <summary>The first retry delay; each later one doubles, with jitter. Default 1 s; 1 ms to 1 min.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]

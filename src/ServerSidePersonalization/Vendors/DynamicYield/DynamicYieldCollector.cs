@@ -63,7 +63,8 @@ internal sealed class DynamicYieldCollector(
         var status = (int)response.StatusCode;
         return response.IsSuccessStatusCode ? DeliveryResult.Delivered
             : RetryAfter.IsTransient(status) ? DeliveryResult.Retry($"HTTP {status}", RetryAfter.From(response, time))
-            : DeliveryResult.Rejected(status is 401 or 403 or 451
+            : status is 401 or 403 ? DeliveryResult.Unauthorized($"HTTP {status}: check Personalization:DynamicYield:ApiKey (a server-side key)")
+            : DeliveryResult.Rejected(status is 451
                 ? $"HTTP {status}: check Personalization:DynamicYield:ApiKey (a server-side key)"
                 : describeRejection?.Invoke(status) ?? $"HTTP {status}");
     }

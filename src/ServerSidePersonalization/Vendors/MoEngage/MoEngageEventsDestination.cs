@@ -100,8 +100,8 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
     /// <summary>
     /// Sends each user's element of a refused request again alone, with the same <c>moe_event_uuid</c> values, so that
     /// only the elements MoEngage refuses with 400 are dropped. A transient failure ends the resend: that element and the
-    /// ones not sent yet are retried, the ones accepted are not sent again. Any other refusal (401, 403, 413) is not about
-    /// one element, so that element and the rest are dropped together.
+    /// ones not sent yet are retried, the ones accepted are not sent again; so are they when the credentials are refused
+    /// (401, 403). Any other refusal (413) is not about one element, so that element and the rest are dropped together.
     /// </summary>
     private async Task<DeliveryResult> SplitAsync(IReadOnlyList<TrackingEvent> batch, MoEngageEventsRequest body, CancellationToken cancellationToken)
     {
@@ -132,6 +132,8 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
                     rejected.Add(new DeliveryRejection(EventsOf(body.Elements.Skip(i)), answer.Result.Reason!));
                     return DeliveryResult.Partial(rejected);
                 case DeliveryOutcome.Retry:
+                case DeliveryOutcome.Unauthorized:
+                    // Credentials refused half-way: the rest is kept for a retry, where the whole batch's 401 pauses delivery.
                     return DeliveryResult.Partial(rejected, EventsOf(body.Elements.Skip(i)), answer.Result.Reason, answer.Result.RetryAfter);
             }
         }
@@ -152,14 +154,14 @@ internal sealed class MoEngageEventsDestination : ITrackingDestination
         }
 
         var reason = $"HTTP {status}";
-        return (status, RetryAfter.IsTransient(status)
-            ? DeliveryResult.Retry(reason, RetryAfter.From(response, _time))
-            : DeliveryResult.Rejected(response.StatusCode switch
-            {
-                HttpStatusCode.Unauthorized => reason + ": check Personalization:MoEngage:WorkspaceId and ApiKey",
-                HttpStatusCode.BadRequest => reason + await DescribeErrorAsync(response, cancellationToken).ConfigureAwait(false),
-                _ => reason,
-            }));
+        return (status, response.StatusCode switch
+        {
+            _ when RetryAfter.IsTransient(status) => DeliveryResult.Retry(reason, RetryAfter.From(response, _time)),
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
+                DeliveryResult.Unauthorized(reason + ": check Personalization:MoEngage:WorkspaceId and ApiKey"),
+            HttpStatusCode.BadRequest => DeliveryResult.Rejected(reason + await DescribeErrorAsync(response, cancellationToken).ConfigureAwait(false)),
+            _ => DeliveryResult.Rejected(reason),
+        });
     }
 
     /// <summary>

@@ -37,12 +37,15 @@ public sealed class CacheOptions
     /// </summary>
     public string? Redis { get; set; }
 
-    /// <summary>How long one L2 read or write may take before it is given up. Default 100 ms; 5 ms to 5 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.005", "00:00:05")]
+    /// <summary>How long one L2 read or write may take before it is given up. Default 100 ms; 10 ms to 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:05")]
     public TimeSpan DistributedTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>After an L2 failure, how long L2 is skipped before it is tried again. Default 5 s; 100 ms to 5 min.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    /// <summary>
+    /// Once L2 fails (at least half of at least two calls within 10 s), how long it is skipped before one call tries it
+    /// again. Default 5 s; 500 ms to 5 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:05:00")]
     public TimeSpan DistributedBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The most entries L1 holds (each experience of each user is one). Default 100,000; 100 to 10,000,000.</summary>

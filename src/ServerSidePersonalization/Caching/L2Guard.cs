@@ -1,59 +1,90 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using ServerSidePersonalization.Diagnostics;
 
 namespace ServerSidePersonalization.Caching;
 
 /// <summary>
-/// Keeps L2 from ever costing a request more than <see cref="CacheOptions.DistributedTimeout"/>: each call is bounded,
-/// and after a failure L2 is skipped for <see cref="CacheOptions.DistributedBreakDuration"/> (a circuit breaker), so an
-/// outage costs nothing per request. The outage is logged once when it starts and once when it ends.
+/// Keeps L2 from ever costing a request more than <see cref="CacheOptions.DistributedTimeout"/>: each call runs in a
+/// Polly pipeline of a timeout inside a circuit breaker, so once L2 fails (at least half of at least two calls within
+/// 10 s) it is skipped for <see cref="CacheOptions.DistributedBreakDuration"/> and an outage costs nothing per
+/// request. The outage is logged once when it starts (the breaker opens) and once when it ends (the breaker closes).
 /// </summary>
 internal sealed class L2Guard
 {
     private readonly IL2Store _store;
-    private readonly CacheOptions _options;
-    private readonly TimeProvider _time;
     private readonly PersonalizationMetrics _metrics;
     private readonly ILogger<L2Guard> _logger;
-    private readonly Lock _gate = new();
-    private DateTimeOffset _openUntil = DateTimeOffset.MinValue;
-    private DateTimeOffset? _outageSince;
+    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline _pipeline;
+    private long _outageStarted = -1;
     private int _failuresInOutage;
 
     public L2Guard(IL2Store store, IOptions<PersonalizationOptions> options, TimeProvider time, PersonalizationMetrics metrics, ILogger<L2Guard> logger)
     {
         _store = store;
-        _options = options.Value.Cache;
         _time = time;
         _metrics = metrics;
         _logger = logger;
+        var cache = options.Value.Cache;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = 2,
+                SamplingDuration = TimeSpan.FromSeconds(10),
+                BreakDuration = cache.DistributedBreakDuration,
+                OnOpened = args =>
+                {
+                    if (Interlocked.CompareExchange(ref _outageStarted, _time.GetTimestamp(), -1) == -1)
+                    {
+                        var problem = args.Outcome.Exception is TimeoutRejectedException ? "timed out" : args.Outcome.Exception?.GetType().Name ?? "failed";
+                        Log.L2OutageStarted(_logger, problem, cache.DistributedBreakDuration.TotalSeconds, args.Outcome.Exception);
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    var started = Interlocked.Exchange(ref _outageStarted, -1);
+                    var failures = Interlocked.Exchange(ref _failuresInOutage, 0);
+                    if (started != -1)
+                    {
+                        var seconds = _time.GetElapsedTime(started).TotalSeconds;
+                        Log.L2OutageEnded(_logger, seconds, failures);
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(cache.DistributedTimeout)
+            .Build();
     }
 
     /// <summary>The entries, or null when L2 is skipped, failed or timed out.</summary>
     public async Task<IReadOnlyList<byte[]?>?> TryGetAsync(IReadOnlyList<string> keys)
     {
-        if (IsOpen())
-        {
-            _metrics.L2Operation("get", "skipped");
-            return null;
-        }
-
-        using var timeout = new CancellationTokenSource(_options.DistributedTimeout, _time);
         try
         {
-            var values = await _store.GetAsync(keys, timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
-            if (values.Count != keys.Count)
-            {
-                throw new InvalidOperationException($"The L2 store answered {values.Count} values for {keys.Count} keys.");
-            }
-
-            OnSuccess("get");
+            var values = await _pipeline.ExecuteAsync(
+                static async (state, cancellationToken) =>
+                {
+                    // WaitAsync: a store that ignores cancellation still cannot hold the request past the timeout.
+                    var values = await state.Store.GetAsync(state.Keys, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    return values.Count == state.Keys.Count
+                        ? values
+                        : throw new InvalidOperationException($"The L2 store answered {values.Count} values for {state.Keys.Count} keys.");
+                },
+                (Store: _store, Keys: keys)).ConfigureAwait(false);
+            _metrics.L2Operation("get", "success");
             return values;
         }
         catch (Exception ex)
         {
-            OnFailure("get", ex, timeout.IsCancellationRequested);
+            OnFailure("get", ex);
             return null;
         }
     }
@@ -66,68 +97,32 @@ internal sealed class L2Guard
             return;
         }
 
-        if (IsOpen())
-        {
-            _metrics.L2Operation("set", "skipped");
-            return;
-        }
-
-        using var timeout = new CancellationTokenSource(_options.DistributedTimeout, _time);
         try
         {
-            await _store.SetAsync(entries, timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
-            OnSuccess("set");
+            await _pipeline.ExecuteAsync(
+                static async (state, cancellationToken) =>
+                    await state.Store.SetAsync(state.Entries, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false),
+                (Store: _store, Entries: entries)).ConfigureAwait(false);
+            _metrics.L2Operation("set", "success");
         }
         catch (Exception ex)
         {
-            OnFailure("set", ex, timeout.IsCancellationRequested);
+            OnFailure("set", ex);
         }
     }
 
-    private bool IsOpen()
+    private void OnFailure(string operation, Exception exception)
     {
-        lock (_gate)
+        var outcome = exception switch
         {
-            return _time.GetUtcNow() < _openUntil;
-        }
-    }
-
-    private void OnSuccess(string operation)
-    {
-        _metrics.L2Operation(operation, "success");
-        DateTimeOffset? since;
-        int failures;
-        lock (_gate)
+            BrokenCircuitException => "skipped",
+            TimeoutRejectedException => "timeout",
+            _ => "failure",
+        };
+        _metrics.L2Operation(operation, outcome);
+        if (outcome != "skipped")
         {
-            since = _outageSince;
-            failures = _failuresInOutage;
-            _outageSince = null;
-            _failuresInOutage = 0;
-        }
-
-        if (since is { } start)
-        {
-            var seconds = (_time.GetUtcNow() - start).TotalSeconds;
-            Log.L2OutageEnded(_logger, seconds, failures);
-        }
-    }
-
-    private void OnFailure(string operation, Exception exception, bool timedOut)
-    {
-        _metrics.L2Operation(operation, timedOut ? "timeout" : "failure");
-        bool started;
-        lock (_gate)
-        {
-            var now = _time.GetUtcNow();
-            _openUntil = now + _options.DistributedBreakDuration;
-            started = _outageSince is null;
-            _outageSince ??= now;
-            _failuresInOutage++;
-        }
-
-        if (started)
-        {
-            Log.L2OutageStarted(_logger, operation, timedOut ? "timed out" : exception.GetType().Name, _options.DistributedBreakDuration.TotalSeconds, exception);
+            Interlocked.Increment(ref _failuresInOutage);
         }
     }
 }

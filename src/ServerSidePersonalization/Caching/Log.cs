@@ -5,8 +5,8 @@ namespace ServerSidePersonalization.Caching;
 internal static partial class Log
 {
     [LoggerMessage(EventId = 6001, EventName = "L2OutageStarted", Level = LogLevel.Warning,
-        Message = "L2 cache unavailable ({Operation} {Problem}); pages are served from memory and the provider, and L2 is tried again every {BreakSeconds} s.")]
-    public static partial void L2OutageStarted(ILogger logger, string operation, string problem, double breakSeconds, Exception exception);
+        Message = "L2 cache unavailable ({Problem}); pages are served from memory and the provider, and L2 is tried again every {BreakSeconds} s.")]
+    public static partial void L2OutageStarted(ILogger logger, string problem, double breakSeconds, Exception? exception);
 
     [LoggerMessage(EventId = 6002, EventName = "L2OutageEnded", Level = LogLevel.Information,
         Message = "L2 cache available again after {Seconds:0.0} s ({Failures} failed call(s) during the outage).")]

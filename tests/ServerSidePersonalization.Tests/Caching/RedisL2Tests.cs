@@ -62,11 +62,11 @@ public sealed class RedisL2Tests : IAsyncLifetime
 
         Assert.All(keys, key =>
         {
-            Assert.StartsWith("ssp:v1:MoEngage:", key, StringComparison.Ordinal);
+            Assert.Matches("^ssp:v2:\\{[0-9a-f]{32}\\}:MoEngage:", key);
             Assert.DoesNotContain("visitor-raw-id-123", key, StringComparison.Ordinal);
             Assert.DoesNotContain("customer-raw-id-456", key, StringComparison.Ordinal);
         });
-        Assert.Equal(2, keys.Select(k => k.Split(':')[3]).Distinct().Count());
+        Assert.Equal(2, keys.Select(k => k.Split(':')[2]).Distinct().Count());
         foreach (var key in keys)
         {
             var ttl = long.Parse((await _redis.CliAsync("TTL", key)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
@@ -112,7 +112,7 @@ public sealed class RedisL2Tests : IAsyncLifetime
 
         Assert.Equal(1, await _redis.CommandCallsAsync("mget"));
         Assert.Equal(0, await _redis.CommandCallsAsync("get"));
-        var entries = (await WaitForKeysAsync(61)).Where(k => k.Contains(":key-", StringComparison.Ordinal)).GroupBy(k => k.Split(':')[3]);
+        var entries = (await WaitForKeysAsync(61)).Where(k => k.Contains(":key-", StringComparison.Ordinal)).GroupBy(k => k.Split(':')[2]);
         Assert.All(entries, perVisitor => Assert.Equal(30, perVisitor.Count()));
     }
 

@@ -85,14 +85,32 @@ internal sealed class RedisCluster : IAsyncDisposable
 
     private async Task StartNodesAsync(int count)
     {
-        for (var i = 0; i < count; i++)
+        while (_nodes.Count < count)
+        {
+            _nodes.Add(await StartNodeAsync());
+        }
+    }
+
+    /// <summary>
+    /// One node on ports found free; other tests and processes share the machine, so a port can be taken between
+    /// finding it and binding it: the node then exits at once and is tried again on other ports.
+    /// </summary>
+    private async Task<RedisServer> StartNodeAsync()
+    {
+        for (var attempt = 1; ; attempt++)
         {
             var port = RedisServer.FreePort(alsoFreeAt: BusPortOffset);
             var folder = _directory.CreateSubdirectory($"node-{port}").FullName;
-            _nodes.Add(await RedisServer.StartAsync(
-                port,
-                $"--cluster-enabled yes --cluster-config-file \"{Path.Combine(folder, $"nodes-{port}.conf")}\" --dir \"{folder}\"",
-                folder));
+            try
+            {
+                return await RedisServer.StartAsync(
+                    port,
+                    $"--cluster-enabled yes --cluster-config-file \"{Path.Combine(folder, $"nodes-{port}.conf")}\" --dir \"{folder}\"",
+                    folder);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
         }
     }
 

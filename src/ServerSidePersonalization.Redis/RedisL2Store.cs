@@ -6,7 +6,8 @@ namespace ServerSidePersonalization.Redis;
 /// <summary>
 /// L2 on Redis: one MGET per read and one pipelined batch of SETs with expiry per write, on the package's one
 /// multiplexer (<see cref="RedisConnection"/>). While Redis is down, commands fail at once and the cache's guard stops
-/// calling for a while.
+/// calling for a while. On a Redis Cluster both go to one node: the keys of one call share a hash tag
+/// (<see cref="CacheContext.EntryKey"/>), so they sit in one slot and MGET is not refused as cross-slot.
 /// </summary>
 internal sealed class RedisL2Store(RedisConnection connection) : IL2Store
 {

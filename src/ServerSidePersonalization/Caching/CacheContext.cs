@@ -9,11 +9,13 @@ namespace ServerSidePersonalization.Caching;
 /// Names the entries of one request: a SHA-256 over the user id the provider decides for, the provider, the custom
 /// in-session attributes it is given (event-only ones are not) and the page type and data,
 /// so a different user, provider or <c>utm_source</c> is a different entry, and no raw id ever reaches a key.
+/// The hash is also the key's Redis hash tag: all the entries of one request sit in one cluster slot, so the one MGET
+/// that reads them works on a Redis Cluster too.
 /// </summary>
 internal static class CacheContext
 {
     /// <summary>Bumped when the entry format changes, so old entries are simply not found.</summary>
-    public const string KeyPrefix = "ssp:v1:";
+    public const string KeyPrefix = "ssp:v2:";
 
     public static string Hash(string userId, string provider, ExperienceRequest request)
     {
@@ -48,7 +50,11 @@ internal static class CacheContext
         }
     }
 
-    /// <summary>The key of one experience's entry, the same in L1 and L2: <c>ssp:v1:{provider}:{context hash}:{experience key}</c>.</summary>
+    /// <summary>
+    /// The key of one experience's entry, the same in L1 and L2: <c>ssp:v2:{context hash}:provider:experience key</c>,
+    /// braces literal. Redis hashes only what is inside the first <c>{...}</c>; the prefix holds no brace and the hash
+    /// is hex, so the tag is always the hash, whatever braces a provider name or experience key holds.
+    /// </summary>
     public static string EntryKey(string provider, string contextHash, string experienceKey) =>
-        string.Concat(KeyPrefix, provider, ":", contextHash, ":", experienceKey);
+        string.Concat(KeyPrefix, "{", contextHash, "}:", provider, ":", experienceKey);
 }

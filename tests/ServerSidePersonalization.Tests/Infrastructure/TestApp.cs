@@ -132,6 +132,23 @@ internal sealed class TestApp : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<IdentityDto>())!;
     }
 
+    /// <summary>
+    /// The Redis multiplexer connects in the background; page views of <paramref name="path"/> by new visitors until
+    /// one reached L2 prove it is connected (and done with its own start-up commands) before a test counts commands.
+    /// </summary>
+    public async Task WarmUpL2Async(string path)
+    {
+        using var metrics = new MetricsCollector(Services);
+        var i = 0;
+        Assert.True(
+            await Eventually.TrueAsync(async () =>
+            {
+                await GetPageAsync(path, ("ssp_vid", $"warm-up-{i++}"));
+                return metrics.L2("get", "success") > 0;
+            }),
+            "Redis was not reached within 10 s.");
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

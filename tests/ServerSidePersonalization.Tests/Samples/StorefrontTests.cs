@@ -142,7 +142,7 @@ public sealed partial class StorefrontTests : IClassFixture<WebApplicationFactor
             return keys.Count > 0;
         }));
 
-        Assert.Contains(keys, k => k.StartsWith("ssp:v1:Local:", StringComparison.Ordinal) && k.EndsWith(":home-hero", StringComparison.Ordinal));
+        Assert.Contains(keys, k => k.StartsWith("ssp:v2:{", StringComparison.Ordinal) && k.EndsWith("}:Local:home-hero", StringComparison.Ordinal));
     }
 
     [Fact]

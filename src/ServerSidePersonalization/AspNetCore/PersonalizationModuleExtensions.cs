@@ -46,16 +46,20 @@ internal static class PersonalizationModuleExtensions
         return first;
     }
 
-    /// <summary>Registers a provider chosen by <paramref name="name"/>, waited for at most <paramref name="budget"/>.</summary>
+    /// <summary>
+    /// Registers a provider chosen by <paramref name="name"/>, waited for at most <paramref name="budget"/> by a page;
+    /// one fetch runs at most <paramref name="attemptTimeout"/> (unbounded when null).
+    /// </summary>
     public static void AddExperienceProvider<TProvider>(
         this IPersonalizationBuilder builder,
         string name,
         Func<IServiceProvider, TimeSpan> budget,
-        Func<IServiceProvider, IReadOnlyCollection<string>>? routedKeys = null)
+        Func<IServiceProvider, IReadOnlyCollection<string>>? routedKeys = null,
+        Func<IServiceProvider, TimeSpan>? attemptTimeout = null)
         where TProvider : class, IExperienceProvider
     {
         builder.Services.TryAddSingleton<TProvider>();
-        builder.Services.AddSingleton(new ProviderRegistration(name, sp => sp.GetRequiredService<TProvider>(), budget, routedKeys));
+        builder.Services.AddSingleton(new ProviderRegistration(name, sp => sp.GetRequiredService<TProvider>(), budget, routedKeys, attemptTimeout));
     }
 
     /// <summary>

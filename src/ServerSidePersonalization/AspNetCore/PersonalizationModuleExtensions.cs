@@ -78,6 +78,15 @@ internal static class PersonalizationModuleExtensions
         services.AddSingleton(TrackingDestinationRegistration.When<TDestination>(switchName, enabledByDefault));
     }
 
+    /// <summary>
+    /// Asks for the payload fields <paramref name="names"/> (read from the module's options at start-up) to be reported
+    /// with every impression and click, in <see cref="TrackingEvent.Fields"/>.
+    /// </summary>
+    public static void AddReportedFields(this IPersonalizationBuilder builder, Func<IServiceProvider, IEnumerable<string>> names)
+    {
+        builder.Services.AddSingleton(new ReportedFieldsRegistration(names));
+    }
+
     /// <summary>Registers an id source that <c>Personalization:Identity:Order</c> can name.</summary>
     public static void AddIdentitySource(this IPersonalizationBuilder builder, string name, Func<IServiceProvider, IIdentitySource> create)
     {

@@ -87,6 +87,19 @@ internal static class PersonalizationModuleExtensions
         builder.Services.AddSingleton(new ReportedFieldsRegistration(names));
     }
 
+    /// <summary>
+    /// Registers the named HttpClient a module's destination posts with: bounded by <paramref name="timeout"/>, without
+    /// HttpClient's own per-request logs (outcomes are logged), and without following redirects, which would turn a POST
+    /// into a GET and carry credentials that are not an Authorization header to wherever they point.
+    /// </summary>
+    public static void AddVendorHttpClient(this IPersonalizationBuilder builder, string name, Func<IServiceProvider, TimeSpan> timeout)
+    {
+        builder.Services.AddHttpClient(name)
+            .ConfigureHttpClient((sp, client) => client.Timeout = timeout(sp))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .RemoveAllLoggers();
+    }
+
     /// <summary>Registers an id source that <c>Personalization:Identity:Order</c> can name.</summary>
     public static void AddIdentitySource(this IPersonalizationBuilder builder, string name, Func<IServiceProvider, IIdentitySource> create)
     {

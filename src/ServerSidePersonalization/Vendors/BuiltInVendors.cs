@@ -14,5 +14,6 @@ internal static class BuiltInVendors
         builder.AddLocal();
         builder.AddMoEngage();
         builder.AddDynamicYield();
+        builder.AddOptimizely();
     }
 }

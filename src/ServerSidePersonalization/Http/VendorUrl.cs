@@ -15,4 +15,11 @@ internal static class VendorUrl
             failures.Add(key + " must be an absolute http or https URL.");
         }
     }
+
+    /// <summary>The configured base URL, or <paramref name="defaultUrl"/> when none is set, ending in <c>/</c> so paths resolve below it.</summary>
+    public static Uri Base(string? configured, string defaultUrl)
+    {
+        var url = string.IsNullOrWhiteSpace(configured) ? defaultUrl : configured;
+        return new Uri(url.EndsWith('/') ? url : url + "/", UriKind.Absolute);
+    }
 }

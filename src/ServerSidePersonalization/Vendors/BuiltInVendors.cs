@@ -15,5 +15,6 @@ internal static class BuiltInVendors
         builder.AddMoEngage();
         builder.AddDynamicYield();
         builder.AddOptimizely();
+        builder.AddCardlytics();
     }
 }

@@ -53,9 +53,5 @@ public sealed class OptimizelyOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan HttpTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    internal Uri ResolveBaseUrl()
-    {
-        var url = string.IsNullOrWhiteSpace(BaseUrl) ? DefaultBaseUrl : BaseUrl;
-        return new Uri(url.EndsWith('/') ? url : url + "/", UriKind.Absolute);
-    }
+    internal Uri ResolveBaseUrl() => Http.VendorUrl.Base(BaseUrl, DefaultBaseUrl);
 }

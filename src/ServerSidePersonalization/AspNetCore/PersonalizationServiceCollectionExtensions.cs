@@ -84,6 +84,7 @@ public static class PersonalizationServiceCollectionExtensions
         services.AddDataProtection();
         services.TryAddSingleton<ClickTokens>();
         services.TryAddSingleton<TrackingPipeline>();
+        services.TryAddSingleton<ReportedFields>();
         services.TryAddSingleton<TrackingDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<TrackingDispatcher>());
         services.TryAddSingleton<DeclaredExperiences>();

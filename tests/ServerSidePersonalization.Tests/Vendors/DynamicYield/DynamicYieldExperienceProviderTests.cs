@@ -403,7 +403,7 @@ public sealed class DynamicYieldExperienceProviderTests : IAsyncLifetime
         Assert.DoesNotContain("Should not render", page, StringComparison.Ordinal);
         Assert.DoesNotContain("Too big", page, StringComparison.Ordinal);
         Assert.Single(DynamicYieldStub.Chooses(_stub));
-        Assert.Contains(app.Logs.Entries, e => e.EventName is "DynamicYieldChooseFailed" or "DynamicYieldConfigurationError");
+        Assert.Contains(app.Logs.Entries, e => e.Id.Name is "DynamicYieldChooseFailed" or "DynamicYieldConfigurationError");
         Assert.DoesNotContain(DynamicYieldStub.ApiKey, app.Logs.AllText, StringComparison.Ordinal);
     }
 

@@ -10,13 +10,16 @@ namespace ServerSidePersonalization.Tests.Caching;
 
 /// <summary>
 /// The cache in memory (L1) in front of a stub MoEngage on loopback: what costs a fetch, what does not, and what is
-/// served when the provider fails. Time moves through <see cref="TestTimeProvider"/>; nothing sleeps.
+/// served when the provider fails. Time moves through <see cref="FakeTimeProvider"/>; nothing sleeps.
 /// </summary>
 public sealed class ExperienceCacheTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Morning = new(2026, 11, 18, 9, 15, 0, TimeSpan.Zero);
 
-    private readonly TestTimeProvider _time = new(Morning);
+    /// <summary>How long a page waits for the provider: MoEngage's timeout as <see cref="MoEngageStub.Settings"/> sets it.</summary>
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(5);
+
+    private readonly ObservedClock _time = new(Morning);
     private StubVendorServer _stub = null!;
     private string _title = "First title";
 
@@ -110,10 +113,15 @@ public sealed class ExperienceCacheTests : IAsyncLifetime
     [Fact]
     public async Task Get_ThousandConcurrentRequestsForOneColdUser_OneProviderCall()
     {
-        _stub.Respond = request => MoEngageStub.Answer(title: _ => _title)(request) with { Delay = TimeSpan.FromMilliseconds(300) };
+        // The vendor answers once every page is waiting (each has armed its budget timer), so all of them overlap the fetch.
+        var everyPageWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _stub.Respond = request => MoEngageStub.Answer(title: _ => _title)(request) with { AnswerWhen = everyPageWaiting.Task };
         await using var app = await StartAsync();
 
-        var pages = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"))));
+        var loading = Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"))));
+        Assert.True(await Eventually.TrueAsync(() => _time.Armed(Budget) == 1000), $"{_time.Armed(Budget)} pages are waiting.");
+        everyPageWaiting.SetResult();
+        var pages = await loading;
 
         Assert.Single(_stub.Requests);
         Assert.All(pages, page => Assert.Contains("<h1>First title</h1>", page, StringComparison.Ordinal));
@@ -122,22 +130,20 @@ public sealed class ExperienceCacheTests : IAsyncLifetime
     [Fact]
     public async Task Get_FirstCallerCancelled_TheSharedFetchStillServesTheOthers()
     {
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _stub.Respond = request =>
-        {
-            arrived.TrySetResult();
-            return MoEngageStub.Answer(title: _ => _title)(request) with { Delay = TimeSpan.FromMilliseconds(300) };
-        };
+        var vendor = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _stub.Respond = request => MoEngageStub.Answer(title: _ => _title)(request) with { AnswerWhen = vendor.Task };
         await using var app = await StartAsync();
 
         using var cancel = new CancellationTokenSource();
         var first = app.Client.SendAsync(WithCookie("/Tags/Hero", "visitor-1"), cancel.Token);
-        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(await Eventually.TrueAsync(() => !_stub.Requests.IsEmpty));
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
-        var second = await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        var second = app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        Assert.True(await Eventually.TrueAsync(() => _time.Armed(Budget) == 1), "The second page is not waiting for the fetch.");
+        vendor.SetResult();
 
-        Assert.Contains("<h1>First title</h1>", second, StringComparison.Ordinal);
+        Assert.Contains("<h1>First title</h1>", await second, StringComparison.Ordinal);
         Assert.Single(_stub.Requests);
     }
 
@@ -174,14 +180,15 @@ public sealed class ExperienceCacheTests : IAsyncLifetime
     [Fact]
     public async Task Get_ProviderTooSlow_ServesStaleWithinTheBudget()
     {
-        await using var app = await StartAsync(("Personalization:MoEngage:Timeout", "00:00:00.300"));
+        await using var app = await StartAsync();
         await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
-        _stub.Respond = request => MoEngageStub.Answer(title: _ => "Too late")(request) with { Delay = TimeSpan.FromSeconds(1) };
+        _stub.Respond = request => MoEngageStub.Answer(title: _ => "Too late")(request) with { AnswerWhen = StubResponse.Never };
         _time.Advance(TimeSpan.FromSeconds(31));
 
-        var page = await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        var page = app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        await _time.AdvanceWhenArmedAsync(Budget);
 
-        Assert.Contains("<h1>First title</h1>", page, StringComparison.Ordinal);
+        Assert.Contains("<h1>First title</h1>", await page, StringComparison.Ordinal);
         Assert.Single(app.Logs.Named("BudgetExceeded"));
     }
 

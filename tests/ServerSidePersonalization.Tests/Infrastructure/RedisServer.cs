@@ -37,11 +37,8 @@ internal sealed class RedisServer : IAsyncDisposable
         _process.OutputDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while ((await CliAsync("PING")).Trim() != "PONG")
-        {
-            await Task.Delay(20, timeout.Token);
-        }
+        // A real process: nothing tells when it is ready but a PING it answers, so ask until it does.
+        Assert.True(await Eventually.TrueAsync(async () => (await CliAsync("PING")).Trim() == "PONG"), $"redis-server did not answer on port {Port}.");
     }
 
     public async Task StopAsync()

@@ -311,6 +311,86 @@ public sealed class ExperienceCacheTests : IAsyncLifetime
         Assert.Equal(250, _stub.Requests.Count);
     }
 
+    [Fact]
+    public async Task L2_HoldsTheEntry_AnotherAppServesItWithoutAFetch()
+    {
+        var l2 = new FaultyL2Store();
+        await using (var first = await StartAsync(l2))
+        {
+            await first.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+            Assert.True(await Eventually.TrueAsync(() => l2.Entries.Count == 1), "The entry was never written to L2.");
+        }
+
+        await using var second = await StartAsync(l2);
+        using var metrics = new MetricsCollector(second.Services);
+        var page = await second.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+
+        Assert.Contains("<h1>First title</h1>", page, StringComparison.Ordinal);
+        Assert.Single(_stub.Requests);
+        Assert.Equal(1, metrics.Lookups("l2"));
+    }
+
+    [Theory]
+    [InlineData(L2Fault.Throw)]
+    [InlineData(L2Fault.WrongCount)]
+    public async Task L2_Fails_FetchesFromTheProviderAndLogsTheOutageOnce(L2Fault fault)
+    {
+        var l2 = new FaultyL2Store { Fault = fault };
+        await using var app = await StartAsync(l2);
+        using var metrics = new MetricsCollector(app.Services);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Contains("<h1>First title</h1>", await app.GetPageAsync("/Tags/Hero", ("ssp_vid", $"visitor-{i}")), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(3, _stub.Requests.Count);
+        Assert.Equal(1, metrics.L2("get", "failure"));
+        Assert.Single(app.Logs.Named("L2OutageStarted"));
+        Assert.Empty(app.Logs.Named("L2OutageEnded"));
+    }
+
+    [Fact]
+    public async Task L2_Hangs_ProviderAskedOnceTheL2TimeoutIsOverOnTheClock()
+    {
+        var l2 = new FaultyL2Store { Fault = L2Fault.Hang };
+        await using var app = await StartAsync(l2, ("Personalization:Cache:DistributedTimeout", "00:00:00.100"));
+        using var metrics = new MetricsCollector(app.Services);
+
+        var page = app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        Assert.True(await Eventually.TrueAsync(() => l2.Gets == 1 && _time.HasTimer(TimeSpan.FromMilliseconds(100))), "L2 was never asked.");
+        Assert.Empty(_stub.Requests);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.Contains("<h1>First title</h1>", await page, StringComparison.Ordinal);
+        Assert.Single(_stub.Requests);
+        Assert.Equal(1, metrics.L2("get", "timeout"));
+    }
+
+    [Fact]
+    public async Task L2_AfterAFailure_SkippedForTheBreakDurationThenUsedAgain()
+    {
+        var l2 = new FaultyL2Store { Fault = L2Fault.Throw };
+        await using var app = await StartAsync(l2, ("Personalization:Cache:DistributedBreakDuration", "00:00:05"));
+        using var metrics = new MetricsCollector(app.Services);
+
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        l2.Fault = L2Fault.None;
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-2"));
+        Assert.Equal(1, l2.Gets);
+        Assert.Equal(1, metrics.L2("get", "skipped"));
+
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-3"));
+
+        Assert.Equal(2, l2.Gets);
+        Assert.Equal(1, metrics.L2("get", "success"));
+        Assert.Single(app.Logs.Named("L2OutageStarted"));
+        Assert.Single(app.Logs.Named("L2OutageEnded"));
+        Assert.Equal(3, _stub.Requests.Count);
+    }
+
     private static HttpRequestMessage WithCookie(string path, string visitor)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -318,7 +398,10 @@ public sealed class ExperienceCacheTests : IAsyncLifetime
         return request;
     }
 
-    private Task<TestApp> StartAsync(params (string Key, string? Value)[] settings) => StartAsync(null, settings);
+    private Task<TestApp> StartAsync(params (string Key, string? Value)[] settings) => StartAsync((Action<IServiceCollection>?)null, settings);
+
+    private Task<TestApp> StartAsync(FaultyL2Store l2, params (string Key, string? Value)[] settings) =>
+        StartAsync(services => services.AddSingleton<IL2Store>(l2), settings);
 
     private Task<TestApp> StartAsync(Action<IServiceCollection>? services, params (string Key, string? Value)[] settings) =>
         TestApp.StartAsync(MoEngageStub.Settings(_stub, settings), services, beforePersonalization: app => app.UseTestUser(), time: _time);

@@ -38,7 +38,10 @@ internal sealed class RedisServer : IAsyncDisposable
         _process.BeginOutputReadLine();
 
         // A real process: nothing tells when it is ready but a PING it answers, so ask until it does.
-        Assert.True(await Eventually.TrueAsync(async () => (await CliAsync("PING")).Trim() == "PONG"), $"redis-server did not answer on port {Port}.");
+        if (!await Eventually.TrueAsync(async () => (await CliAsync("PING")).Trim() == "PONG"))
+        {
+            throw new InvalidOperationException($"redis-server did not answer on port {Port}.");
+        }
     }
 
     public async Task StopAsync()

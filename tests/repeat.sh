@@ -52,7 +52,9 @@ for i in $(seq 1 "$runs"); do
   fi
   seconds=$(( $(date +%s) - start ))
   durations+=("$seconds")
-  summary=$(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/ - .*//' | tr '\n' ';')
+  # One "name: N passed, M failed (duration)" per test project, from dotnet test's summary lines.
+  summary=$(grep -E '^(Passed|Failed)!' "$log" \
+    | sed -E 's/^.*Failed: *([0-9]+), Passed: *([0-9]+).*Duration: *(.*[^ ]) +- +([^ ]+)\.dll.*$/\4: \2 passed, \1 failed (\3)/' | paste -sd ';' -)
   printf 'run %2d: %s in %4d s  %s\n' "$i" "$result" "$seconds" "$summary"
   if [ "$result" = FAIL ]; then
     grep -E '^\s+Failed ' "$log" | head -10 | sed 's/^/        /'

@@ -10,13 +10,16 @@ namespace ServerSidePersonalization.Tests.Caching;
 
 /// <summary>
 /// The cache in memory (L1) in front of a stub MoEngage on loopback: what costs a fetch, what does not, and what is
-/// served when the provider fails. Time moves through <see cref="TestTimeProvider"/>; nothing sleeps.
+/// served when the provider fails. Time moves through <see cref="FakeTimeProvider"/>; nothing sleeps.
 /// </summary>
 public sealed class ExperienceCacheTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Morning = new(2026, 11, 18, 9, 15, 0, TimeSpan.Zero);
 
-    private readonly TestTimeProvider _time = new(Morning);
+    /// <summary>How long a page waits for the provider: MoEngage's timeout as <see cref="MoEngageStub.Settings"/> sets it.</summary>
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(5);
+
+    private readonly ObservedClock _time = new(Morning);
     private StubVendorServer _stub = null!;
     private string _title = "First title";
 
@@ -110,10 +113,15 @@ public sealed class ExperienceCacheTests : IAsyncLifetime
     [Fact]
     public async Task Get_ThousandConcurrentRequestsForOneColdUser_OneProviderCall()
     {
-        _stub.Respond = request => MoEngageStub.Answer(title: _ => _title)(request) with { Delay = TimeSpan.FromMilliseconds(300) };
+        // The vendor answers once every page is waiting (each has armed its budget timer), so all of them overlap the fetch.
+        var everyPageWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _stub.Respond = request => MoEngageStub.Answer(title: _ => _title)(request) with { AnswerWhen = everyPageWaiting.Task };
         await using var app = await StartAsync();
 
-        var pages = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"))));
+        var loading = Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"))));
+        Assert.True(await Eventually.TrueAsync(() => _time.Armed(Budget) == 1000), $"{_time.Armed(Budget)} pages are waiting.");
+        everyPageWaiting.SetResult();
+        var pages = await loading;
 
         Assert.Single(_stub.Requests);
         Assert.All(pages, page => Assert.Contains("<h1>First title</h1>", page, StringComparison.Ordinal));
@@ -122,22 +130,20 @@ public sealed class ExperienceCacheTests : IAsyncLifetime
     [Fact]
     public async Task Get_FirstCallerCancelled_TheSharedFetchStillServesTheOthers()
     {
-        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _stub.Respond = request =>
-        {
-            arrived.TrySetResult();
-            return MoEngageStub.Answer(title: _ => _title)(request) with { Delay = TimeSpan.FromMilliseconds(300) };
-        };
+        var vendor = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _stub.Respond = request => MoEngageStub.Answer(title: _ => _title)(request) with { AnswerWhen = vendor.Task };
         await using var app = await StartAsync();
 
         using var cancel = new CancellationTokenSource();
         var first = app.Client.SendAsync(WithCookie("/Tags/Hero", "visitor-1"), cancel.Token);
-        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(await Eventually.TrueAsync(() => !_stub.Requests.IsEmpty));
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
-        var second = await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        var second = app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        Assert.True(await Eventually.TrueAsync(() => _time.Armed(Budget) == 1), "The second page is not waiting for the fetch.");
+        vendor.SetResult();
 
-        Assert.Contains("<h1>First title</h1>", second, StringComparison.Ordinal);
+        Assert.Contains("<h1>First title</h1>", await second, StringComparison.Ordinal);
         Assert.Single(_stub.Requests);
     }
 
@@ -174,14 +180,15 @@ public sealed class ExperienceCacheTests : IAsyncLifetime
     [Fact]
     public async Task Get_ProviderTooSlow_ServesStaleWithinTheBudget()
     {
-        await using var app = await StartAsync(("Personalization:MoEngage:Timeout", "00:00:00.300"));
+        await using var app = await StartAsync();
         await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
-        _stub.Respond = request => MoEngageStub.Answer(title: _ => "Too late")(request) with { Delay = TimeSpan.FromSeconds(1) };
+        _stub.Respond = request => MoEngageStub.Answer(title: _ => "Too late")(request) with { AnswerWhen = StubResponse.Never };
         _time.Advance(TimeSpan.FromSeconds(31));
 
-        var page = await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        var page = app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        await _time.AdvanceWhenArmedAsync(Budget);
 
-        Assert.Contains("<h1>First title</h1>", page, StringComparison.Ordinal);
+        Assert.Contains("<h1>First title</h1>", await page, StringComparison.Ordinal);
         Assert.Single(app.Logs.Named("BudgetExceeded"));
     }
 
@@ -304,6 +311,86 @@ public sealed class ExperienceCacheTests : IAsyncLifetime
         Assert.Equal(250, _stub.Requests.Count);
     }
 
+    [Fact]
+    public async Task L2_HoldsTheEntry_AnotherAppServesItWithoutAFetch()
+    {
+        var l2 = new FaultyL2Store();
+        await using (var first = await StartAsync(l2))
+        {
+            await first.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+            Assert.True(await Eventually.TrueAsync(() => l2.Entries.Count == 1), "The entry was never written to L2.");
+        }
+
+        await using var second = await StartAsync(l2);
+        using var metrics = new MetricsCollector(second.Services);
+        var page = await second.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+
+        Assert.Contains("<h1>First title</h1>", page, StringComparison.Ordinal);
+        Assert.Single(_stub.Requests);
+        Assert.Equal(1, metrics.Lookups("l2"));
+    }
+
+    [Theory]
+    [InlineData(L2Fault.Throw)]
+    [InlineData(L2Fault.WrongCount)]
+    public async Task L2_Fails_FetchesFromTheProviderAndLogsTheOutageOnce(L2Fault fault)
+    {
+        var l2 = new FaultyL2Store { Fault = fault };
+        await using var app = await StartAsync(l2);
+        using var metrics = new MetricsCollector(app.Services);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Contains("<h1>First title</h1>", await app.GetPageAsync("/Tags/Hero", ("ssp_vid", $"visitor-{i}")), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(3, _stub.Requests.Count);
+        Assert.Equal(1, metrics.L2("get", "failure"));
+        Assert.Single(app.Logs.Named("L2OutageStarted"));
+        Assert.Empty(app.Logs.Named("L2OutageEnded"));
+    }
+
+    [Fact]
+    public async Task L2_Hangs_ProviderAskedOnceTheL2TimeoutIsOverOnTheClock()
+    {
+        var l2 = new FaultyL2Store { Fault = L2Fault.Hang };
+        await using var app = await StartAsync(l2, ("Personalization:Cache:DistributedTimeout", "00:00:00.100"));
+        using var metrics = new MetricsCollector(app.Services);
+
+        var page = app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        Assert.True(await Eventually.TrueAsync(() => l2.Gets == 1 && _time.HasTimer(TimeSpan.FromMilliseconds(100))), "L2 was never asked.");
+        Assert.Empty(_stub.Requests);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.Contains("<h1>First title</h1>", await page, StringComparison.Ordinal);
+        Assert.Single(_stub.Requests);
+        Assert.Equal(1, metrics.L2("get", "timeout"));
+    }
+
+    [Fact]
+    public async Task L2_AfterAFailure_SkippedForTheBreakDurationThenUsedAgain()
+    {
+        var l2 = new FaultyL2Store { Fault = L2Fault.Throw };
+        await using var app = await StartAsync(l2, ("Personalization:Cache:DistributedBreakDuration", "00:00:05"));
+        using var metrics = new MetricsCollector(app.Services);
+
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        l2.Fault = L2Fault.None;
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-2"));
+        Assert.Equal(1, l2.Gets);
+        Assert.Equal(1, metrics.L2("get", "skipped"));
+
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-3"));
+
+        Assert.Equal(2, l2.Gets);
+        Assert.Equal(1, metrics.L2("get", "success"));
+        Assert.Single(app.Logs.Named("L2OutageStarted"));
+        Assert.Single(app.Logs.Named("L2OutageEnded"));
+        Assert.Equal(3, _stub.Requests.Count);
+    }
+
     private static HttpRequestMessage WithCookie(string path, string visitor)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -311,7 +398,10 @@ public sealed class ExperienceCacheTests : IAsyncLifetime
         return request;
     }
 
-    private Task<TestApp> StartAsync(params (string Key, string? Value)[] settings) => StartAsync(null, settings);
+    private Task<TestApp> StartAsync(params (string Key, string? Value)[] settings) => StartAsync((Action<IServiceCollection>?)null, settings);
+
+    private Task<TestApp> StartAsync(FaultyL2Store l2, params (string Key, string? Value)[] settings) =>
+        StartAsync(services => services.AddSingleton<IL2Store>(l2), settings);
 
     private Task<TestApp> StartAsync(Action<IServiceCollection>? services, params (string Key, string? Value)[] settings) =>
         TestApp.StartAsync(MoEngageStub.Settings(_stub, settings), services, beforePersonalization: app => app.UseTestUser(), time: _time);

@@ -120,7 +120,7 @@ public sealed class RedisL2Tests : IAsyncLifetime
     public async Task Values_AreCompactAndCarryTheFetchTimeAndJitteredFreshness()
     {
         var now = new DateTimeOffset(2026, 11, 18, 9, 0, 0, TimeSpan.Zero);
-        await using var app = await StartAsync(new TestTimeProvider(now), ("Personalization:Context:IncludeTimeOfDay", "false"));
+        await using var app = await StartAsync(new FakeTimeProvider(now), ("Personalization:Context:IncludeTimeOfDay", "false"));
 
         for (var i = 0; i < 20; i++)
         {
@@ -257,8 +257,7 @@ public sealed class RedisL2Tests : IAsyncLifetime
             {
                 keys = await _redis.KeysAsync("ssp:*");
                 return keys.Count >= count;
-            },
-            TimeSpan.FromSeconds(5));
+            });
         return keys;
     }
 }

@@ -23,7 +23,7 @@ public sealed class RequestAttributeResolverTests
     [Fact]
     public async Task Resolve_FixedUtcInstant_DayAndHourFromTimeProvider()
     {
-        await using var app = await StartAsync(time: new TestTimeProvider(SundayLastMinuteUtc));
+        await using var app = await StartAsync(time: new FakeTimeProvider(SundayLastMinuteUtc));
 
         var attributes = await GetAttributesAsync(app);
 
@@ -39,7 +39,7 @@ public sealed class RequestAttributeResolverTests
     {
         // The same instant as Sunday 23:59 UTC, written in another time zone (Monday 04:59 or Sunday 18:59 there).
         var instant = SundayLastMinuteUtc.ToOffset(TimeSpan.FromHours(offsetHours));
-        await using var app = await StartAsync(time: new TestTimeProvider(instant));
+        await using var app = await StartAsync(time: new FakeTimeProvider(instant));
 
         var attributes = await GetAttributesAsync(app);
 
@@ -52,7 +52,7 @@ public sealed class RequestAttributeResolverTests
     [Fact]
     public async Task Resolve_ClockMovesPastMidnight_NextRequestSeesNewDayAndHour()
     {
-        var time = new TestTimeProvider(SundayLastMinuteUtc);
+        var time = new FakeTimeProvider(SundayLastMinuteUtc);
         await using var app = await StartAsync(time: time);
         await GetAttributesAsync(app);
 
@@ -321,7 +321,7 @@ public sealed class RequestAttributeResolverTests
     [MemberData(nameof(IncludeSwitches))]
     public async Task Resolve_IncludeSwitchOff_OnlyThatFieldOmitted(string includeSwitch)
     {
-        await using var app = await StartAsync(Settings(($"Personalization:Context:{includeSwitch}", "false")), time: new TestTimeProvider(SundayLastMinuteUtc));
+        await using var app = await StartAsync(Settings(($"Personalization:Context:{includeSwitch}", "false")), time: new FakeTimeProvider(SundayLastMinuteUtc));
 
         var attributes = await SendRawAsync(app, c =>
         {

@@ -11,7 +11,7 @@ namespace ServerSidePersonalization.Tests.Experiences;
 /// </summary>
 public sealed class ProviderBreakerTests : IAsyncLifetime
 {
-    private readonly SteppingClock _clock = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+    private readonly ObservedClock _clock = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
     private StubVendorServer _stub = null!;
 
     public async Task InitializeAsync() => _stub = await StubVendorServer.StartAsync();
@@ -74,8 +74,8 @@ public sealed class ProviderBreakerTests : IAsyncLifetime
         await using var app = await StartAsync(("Personalization:MoEngage:Timeout", "00:00:00.300"), ("Personalization:MoEngage:HttpTimeout", "00:00:02"));
 
         var page = app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
-        Assert.True(await Eventually.TrueAsync(() => _clock.ArmedDueTimes.Contains(TimeSpan.FromMilliseconds(300))
-            && _clock.ArmedDueTimes.Contains(TimeSpan.FromSeconds(2))));
+        Assert.True(await Eventually.TrueAsync(() => _clock.HasTimer(TimeSpan.FromMilliseconds(300))
+            && _clock.HasTimer(TimeSpan.FromSeconds(2))));
         _clock.Advance(TimeSpan.FromMilliseconds(300));
         Assert.Contains("<h1>Fallback hero</h1>", await page, StringComparison.Ordinal);
 

@@ -326,7 +326,7 @@ public sealed class IdentityResolverTests
     public async Task Resolve_NewVisitorOverHttp_IssuesVisitorCookie()
     {
         var now = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-        await using var app = await TestApp.StartAsync(time: new TestTimeProvider(now));
+        await using var app = await TestApp.StartAsync(time: new FakeTimeProvider(now));
 
         var (identity, setCookies) = await GetIdentityAsync(app);
 

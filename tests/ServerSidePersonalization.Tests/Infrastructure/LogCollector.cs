@@ -1,33 +1,28 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace ServerSidePersonalization.Tests.Infrastructure;
 
-/// <summary>Keeps every log entry of a test app so tests can assert on what was (and was not) logged.</summary>
-internal sealed class LogCollector : ILoggerProvider
+/// <summary>
+/// Every log record of a test app, through <see cref="FakeLogCollector"/>, with the look-ups tests assert on (what was,
+/// and was not, logged). Each record wakes <see cref="Eventually"/>.
+/// </summary>
+internal sealed class LogCollector
 {
-    public ConcurrentQueue<LogEntry> Entries { get; } = new();
+    public LogCollector()
+    {
+        Collector = FakeLogCollector.Create(new FakeLogCollectorOptions { OutputSink = _ => Eventually.Notify() });
+        Provider = new FakeLoggerProvider(Collector);
+    }
 
-    public ILogger CreateLogger(string categoryName) => new Collector(this, categoryName);
+    public FakeLogCollector Collector { get; }
 
-    public IReadOnlyList<LogEntry> Named(string eventName) => [.. Entries.Where(e => e.EventName == eventName)];
+    /// <summary>The provider to add to a logging builder; it writes to <see cref="Collector"/>.</summary>
+    public ILoggerProvider Provider { get; }
+
+    public IReadOnlyList<FakeLogRecord> Entries => Collector.GetSnapshot();
+
+    public IReadOnlyList<FakeLogRecord> Named(string eventName) => [.. Entries.Where(e => e.Id.Name == eventName)];
 
     public string AllText => string.Join('\n', Entries.Select(e => e.Message + " " + e.Exception));
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Collector(LogCollector owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Entries.Enqueue(new LogEntry(category, logLevel, eventId.Name, formatter(state, exception), exception));
-    }
 }
-
-internal sealed record LogEntry(string Category, LogLevel Level, string? EventName, string Message, Exception? Exception);

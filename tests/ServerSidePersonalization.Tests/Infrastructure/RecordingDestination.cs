@@ -35,6 +35,7 @@ internal sealed class RecordingDestination : ITrackingDestination
     public bool Accepts(TrackingEvent trackingEvent)
     {
         _accepted.Enqueue(trackingEvent);
+        Eventually.Notify();
         return true;
     }
 
@@ -49,6 +50,8 @@ internal sealed class RecordingDestination : ITrackingDestination
         {
             Delivered.Enqueue(trackingEvent);
         }
+
+        Eventually.Notify();
 
         return DeliveryResult.Delivered;
     }

@@ -71,7 +71,7 @@ internal sealed class RedisServer : IAsyncDisposable
         var process = _process;
         if (!await Eventually.TrueAsync(async () => process.HasExited || (await CliAsync("PING")).Trim() == "PONG") || process.HasExited)
         {
-            throw new InvalidOperationException($"redis-server on port {Port} did not answer PING within 10 s.");
+            throw new InvalidOperationException($"redis-server on port {Port} did not answer PING within 30 s.");
         }
     }
 

@@ -18,6 +18,7 @@ namespace ServerSidePersonalization.Tests.Infrastructure;
 internal sealed class StubVendorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping = new();
 
     private StubVendorServer(WebApplication app) => _app = app;
 
@@ -44,9 +45,12 @@ internal sealed class StubVendorServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Answers still held back are dropped first, so stopping never waits for them.
+        await _stopping.CancelAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         await _app.StopAsync(timeout.Token);
         await _app.DisposeAsync();
+        _stopping.Dispose();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -56,13 +60,15 @@ internal sealed class StubVendorServer : IAsyncDisposable
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var recorded = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, headers, body.ToArray());
         Requests.Enqueue(recorded);
+        Eventually.Notify();
 
         var response = Respond(recorded);
-        if (response.Delay > TimeSpan.Zero)
+        if (response.AnswerWhen is { } answerWhen)
         {
+            using var givenUp = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
             try
             {
-                await Task.Delay(response.Delay, context.RequestAborted);
+                await answerWhen.WaitAsync(givenUp.Token);
             }
             catch (OperationCanceledException)
             {
@@ -98,8 +104,15 @@ internal sealed record RecordedRequest(string Method, string Path, IReadOnlyDict
     public string? Header(string name) => Headers.GetValueOrDefault(name);
 }
 
-/// <summary>What the stub answers.</summary>
-internal sealed record StubResponse(int Status, string? Body = null, TimeSpan Delay = default, IReadOnlyDictionary<string, string>? Headers = null, Func<HttpResponse, Task>? Writer = null)
+/// <summary>
+/// What the stub answers. With <paramref name="AnswerWhen"/>, a vendor that is slow or never answers: the answer waits
+/// for that task (one the test completes), and is dropped when the caller gives up first or the stub stops. The time a
+/// caller gives up at is the caller's clock, which tests move; the stub never waits on real time.
+/// </summary>
+internal sealed record StubResponse(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null, Func<HttpResponse, Task>? Writer = null, Task? AnswerWhen = null)
 {
+    /// <summary>A task that never completes: with <see cref="AnswerWhen"/>, a vendor that never answers.</summary>
+    public static Task Never { get; } = new TaskCompletionSource().Task;
+
     public static StubResponse Json(string body, int status = 200) => new(status, body);
 }

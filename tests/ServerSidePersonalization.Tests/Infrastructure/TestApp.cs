@@ -59,7 +59,7 @@ internal sealed class TestApp : IAsyncDisposable
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         var logs = new LogCollector();
-        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.ClearProviders().AddProvider(logs.Provider).SetMinimumLevel(LogLevel.Debug);
         // The sample is referenced (for its own tests); keep its pages and layout out of these apps.
         builder.Services.AddRazorPages().ConfigureApplicationPartManager(parts =>
         {

@@ -98,7 +98,7 @@ public sealed class PersonalizationRedisBuilderExtensionsTests : IAsyncLifetime
 
     private async Task<IReadOnlyList<string>> WaitForL2KeysAsync(int count)
     {
-        await Eventually.TrueAsync(async () => (await _redis.KeysAsync("ssp:*")).Count >= count, TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(async () => (await _redis.KeysAsync("ssp:*")).Count >= count);
         return await _redis.KeysAsync("ssp:*");
     }
 }

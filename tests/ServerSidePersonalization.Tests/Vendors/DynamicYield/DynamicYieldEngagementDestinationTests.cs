@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -306,8 +305,8 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
     [Fact]
     public async Task Engagement_ApiOnlyIdleLongerThanTheTimeout_GetsANewSession()
     {
-        var clock = new TestTimeProvider();
-        await using var app = await StartAppAsync(clock, ("Personalization:DynamicYield:Mode", ApiOnly));
+        var clock = new ObservedClock();
+        await using var app = await StartAppAsync(clock, ("Personalization:DynamicYield:Mode", ApiOnly), Unbatched);
         var browser = new Browser(app, ("ssp_vid", "visitor-7"));
 
         await browser.GetAsync("/click");
@@ -356,8 +355,8 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
     public async Task Engagement_ApiOnlyTamperedSessionCookie_FreshSessionAndNoError(string tampered)
     {
         // Every value but its flaw would be a live session: ids in hex, times of this very moment.
-        var clock = new TestTimeProvider();
-        await using var app = await StartAppAsync(clock, ("Personalization:DynamicYield:Mode", ApiOnly));
+        var clock = new ObservedClock();
+        await using var app = await StartAppAsync(clock, ("Personalization:DynamicYield:Mode", ApiOnly), Unbatched);
         var value = tampered
             .Replace("{now}", clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{tomorrow}", clock.GetUtcNow().AddDays(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
@@ -421,32 +420,27 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
     }
 
     [Theory]
-    [InlineData("delta")]
-    [InlineData("date")]
-    public async Task Click_RetryAfter_NextAttemptWaitsAsAsked(string form)
+    [InlineData("delta", 1)]
+    [InlineData("date", 2)]
+    public async Task Click_RetryAfter_NextAttemptWaitsAsAsked(string form, int seconds)
     {
-        var arrivals = new ConcurrentQueue<long>();
-        _stub.Respond = _ =>
-        {
-            arrivals.Enqueue(Stopwatch.GetTimestamp());
-            if (arrivals.Count > 1)
+        // The clock is on a whole second, so an HTTP date (whole seconds) two seconds ahead is exactly two seconds away.
+        var clock = new ObservedClock();
+        _stub.Respond = _ => _stub.Requests.Count > 1
+            ? new StubResponse(204)
+            : new StubResponse(429, Headers: new Dictionary<string, string>
             {
-                return new StubResponse(204);
-            }
-
-            // An HTTP date has whole seconds: two seconds ahead, truncated, is still more than one second away.
-            var retryAfter = form == "delta" ? "1" : DateTimeOffset.UtcNow.AddSeconds(2).ToString("r", CultureInfo.InvariantCulture);
-            return new StubResponse(429, Headers: new Dictionary<string, string> { ["Retry-After"] = retryAfter });
-        };
-        await using var app = await StartAppAsync();
+                ["Retry-After"] = form == "delta" ? "1" : clock.GetUtcNow().AddSeconds(2).ToString("r", CultureInfo.InvariantCulture),
+            });
+        await using var app = await StartAppAsync(clock, Unbatched);
 
         await app.GetAsync("/click", WebModeCookies);
 
+        Assert.True(await Eventually.TrueAsync(() => clock.HasTimer(TimeSpan.FromSeconds(seconds))), "No retry was scheduled at the Retry-After.");
+        Assert.Single(_stub.Requests);
+        clock.Advance(TimeSpan.FromSeconds(seconds));
         Assert.True(await Eventually.TrueAsync(() => Delivered() == 1));
-        var times = arrivals.ToArray();
-        Assert.Equal(2, times.Length);
-        var waited = Stopwatch.GetElapsedTime(times[0], times[1]);
-        Assert.True(waited >= TimeSpan.FromMilliseconds(950), $"The retry came {waited.TotalMilliseconds:F0} ms after the 429 that asked for Retry-After.");
+        Assert.Equal(2, _stub.Requests.Count);
     }
 
     [Theory]
@@ -606,6 +600,9 @@ public sealed class DynamicYieldEngagementDestinationTests : IAsyncLifetime, IDi
         Assert.True(dot > 0, $"'{cookie}' is not an id and a time.");
         return cookie[..dot];
     }
+
+    /// <summary>Each event is sent as soon as it is queued, so a test on a fake clock need not move it past the flush interval.</summary>
+    private static readonly (string Key, string? Value) Unbatched = ("Personalization:Tracking:BatchSize", "1");
 
     private static string? SessionCustom(RecordedRequest request) => request.Json.GetProperty("session").GetProperty("custom").GetString();
 

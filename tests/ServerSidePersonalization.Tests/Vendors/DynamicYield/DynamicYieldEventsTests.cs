@@ -219,7 +219,7 @@ public sealed class DynamicYieldEventsTests : IAsyncLifetime, IDisposable
     public async Task TrackConversion_ApiOnlyMode_SendsTheSitesIdsAndSession()
     {
         var now = new DateTimeOffset(2026, 11, 2, 9, 30, 0, TimeSpan.Zero);
-        await using var app = await StartAppAsync(new TestTimeProvider(now), ("Personalization:DynamicYield:Mode", "ApiOnly"));
+        await using var app = await StartAppAsync(new FakeTimeProvider(now), ("Personalization:DynamicYield:Mode", "ApiOnly"));
 
         await TrackAsync(
             app,

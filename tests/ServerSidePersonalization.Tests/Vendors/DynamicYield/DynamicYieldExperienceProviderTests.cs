@@ -101,7 +101,7 @@ public sealed class DynamicYieldExperienceProviderTests : IAsyncLifetime
     {
         _stub.Respond = DynamicYieldStub.Answer();
         var now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
-        await using var app = await StartAppAsync(new TestTimeProvider(now), ("Personalization:DynamicYield:Mode", "ApiOnly"));
+        await using var app = await StartAppAsync(new FakeTimeProvider(now), ("Personalization:DynamicYield:Mode", "ApiOnly"));
 
         using var response = await SendAsync(app, "/dy/hero", ("ssp_vid", "visitor-1"), ("ssp_dysid", ApiOnlySession(now)));
 
@@ -131,7 +131,7 @@ public sealed class DynamicYieldExperienceProviderTests : IAsyncLifetime
         _stub.Respond = DynamicYieldStub.Answer();
         var now = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
         await using var app = await StartAppAsync(
-            new TestTimeProvider(now), ("Personalization:DynamicYield:Mode", "ApiOnly"), ("Personalization:Identity:CustomerIdHeader", "X-Customer"));
+            new FakeTimeProvider(now), ("Personalization:DynamicYield:Mode", "ApiOnly"), ("Personalization:Identity:CustomerIdHeader", "X-Customer"));
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/dy/hero");
         request.Headers.Add("Cookie", $"ssp_vid=visitor-1; ssp_dysid={ApiOnlySession(now)}");
@@ -403,7 +403,7 @@ public sealed class DynamicYieldExperienceProviderTests : IAsyncLifetime
         Assert.DoesNotContain("Should not render", page, StringComparison.Ordinal);
         Assert.DoesNotContain("Too big", page, StringComparison.Ordinal);
         Assert.Single(DynamicYieldStub.Chooses(_stub));
-        Assert.Contains(app.Logs.Entries, e => e.EventName is "DynamicYieldChooseFailed" or "DynamicYieldConfigurationError");
+        Assert.Contains(app.Logs.Entries, e => e.Id.Name is "DynamicYieldChooseFailed" or "DynamicYieldConfigurationError");
         Assert.DoesNotContain(DynamicYieldStub.ApiKey, app.Logs.AllText, StringComparison.Ordinal);
     }
 

@@ -20,7 +20,7 @@ public sealed class LocalExperienceStoreTests : IDisposable
     private readonly LogCollector _logs = new();
     private readonly ILoggerFactory _loggerFactory;
 
-    public LocalExperienceStoreTests() => _loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Debug));
+    public LocalExperienceStoreTests() => _loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(_logs.Provider).SetMinimumLevel(LogLevel.Debug));
 
     public void Dispose()
     {

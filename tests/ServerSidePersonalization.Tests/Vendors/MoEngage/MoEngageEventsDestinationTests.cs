@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -30,10 +29,11 @@ public sealed class MoEngageEventsDestinationTests : IAsyncLifetime
     [Fact]
     public async Task Impression_RenderedExperience_OneShownWithTheFetchedContextVerbatim()
     {
-        var time = new TestTimeProvider(new DateTimeOffset(2026, 11, 18, 7, 30, 5, TimeSpan.Zero));
+        var time = new ObservedClock(new DateTimeOffset(2026, 11, 18, 7, 30, 5, TimeSpan.Zero));
         await using var app = await StartAsync(time: time);
 
         await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        await time.AdvanceWhenArmedAsync(FlushInterval);
 
         Assert.True(await Eventually.TrueAsync(() => MoEngageStub.Actions(_stub).Count > 0));
         var request = Assert.Single(MoEngageStub.EventRequests(_stub));
@@ -217,21 +217,20 @@ public sealed class MoEngageEventsDestinationTests : IAsyncLifetime
     [Fact]
     public async Task Retry_429WithRetryAfter_WaitsAsAsked()
     {
-        var received = new ConcurrentQueue<DateTimeOffset>();
-        _stub.Respond = MoEngageStub.Route(MoEngageStub.Answer(), _ =>
-        {
-            received.Enqueue(DateTimeOffset.UtcNow);
-            return received.Count == 1
-                ? new StubResponse(429, """{"title":"Too Many Requests"}""", Headers: new Dictionary<string, string> { ["Retry-After"] = "1" })
-                : StubResponse.Json("""{"status":"success"}""");
-        });
-        await using var app = await StartAsync();
+        _stub.Respond = MoEngageStub.Route(MoEngageStub.Answer(), _ => MoEngageStub.EventRequests(_stub).Count == 1
+            ? new StubResponse(429, """{"title":"Too Many Requests"}""", Headers: new Dictionary<string, string> { ["Retry-After"] = "7" })
+            : StubResponse.Json("""{"status":"success"}"""));
+        var clock = new ObservedClock();
+        await using var app = await StartAsync(time: clock);
 
         await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));
+        await clock.AdvanceWhenArmedAsync(FlushInterval);
 
-        Assert.True(await Eventually.TrueAsync(() => received.Count == 2));
-        var times = received.ToArray();
-        Assert.True(times[1] - times[0] >= TimeSpan.FromMilliseconds(950), $"Retried after {times[1] - times[0]}, not after the 1 s asked.");
+        // The retry waits for a timer of exactly the 7 s asked (not the 10 ms base delay), and is sent once it fires.
+        Assert.True(await Eventually.TrueAsync(() => clock.HasTimer(TimeSpan.FromSeconds(7))), "No retry was scheduled at the Retry-After.");
+        Assert.Single(MoEngageStub.EventRequests(_stub));
+        clock.Advance(TimeSpan.FromSeconds(7));
+        Assert.True(await Eventually.TrueAsync(() => MoEngageStub.EventRequests(_stub).Count == 2));
     }
 
     [Fact]
@@ -348,7 +347,9 @@ public sealed class MoEngageEventsDestinationTests : IAsyncLifetime
     [Fact]
     public async Task Shutdown_500EventsQueuedAndVendorSlow_AllDeliveredBeforeTheHostExits()
     {
-        _stub.Respond = MoEngageStub.Route(MoEngageStub.Answer(), _ => new StubResponse(200, """{"status":"success"}""", Delay: TimeSpan.FromMilliseconds(500)));
+        // The vendor holds every answer until the host has begun to stop.
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _stub.Respond = MoEngageStub.Route(MoEngageStub.Answer(), _ => new StubResponse(200, """{"status":"success"}""", AnswerWhen: stopping.Task));
         await using var app = await StartAsync(("Personalization:Tracking:FlushInterval", "00:05:00"));
 
         for (var i = 0; i < 500; i++)
@@ -357,7 +358,9 @@ public sealed class MoEngageEventsDestinationTests : IAsyncLifetime
         }
 
         Assert.True(MoEngageStub.Actions(_stub).Count < 500, "The events must still be queued when the host stops.");
-        await app.App.StopAsync();
+        var stopped = app.App.StopAsync();
+        stopping.SetResult();
+        await stopped;
 
         var delivered = MoEngageStub.Actions(_stub).Select(a => a.Action.GetProperty("moe_event_uuid").GetString()).Distinct().Count();
         Assert.Equal(500, delivered);
@@ -367,7 +370,7 @@ public sealed class MoEngageEventsDestinationTests : IAsyncLifetime
     [Fact]
     public async Task QueueFull_CapacityTenAndStalledVendor_EleventhDroppedCountedLoggedAndPagesUnaffected()
     {
-        _stub.Respond = MoEngageStub.Route(MoEngageStub.Answer(), _ => new StubResponse(200, "{}", Delay: TimeSpan.FromSeconds(30)));
+        _stub.Respond = MoEngageStub.Route(MoEngageStub.Answer(), _ => new StubResponse(200, "{}", AnswerWhen: StubResponse.Never));
         await using var app = await StartAsync(
             services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1)),
             ("Personalization:Tracking:QueueCapacity", "10"),
@@ -401,6 +404,9 @@ public sealed class MoEngageEventsDestinationTests : IAsyncLifetime
 
         Assert.Empty(MoEngageStub.EventRequests(_stub));
     }
+
+    /// <summary>The flush interval these tests run with.</summary>
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(50);
 
     private Task<TestApp> StartAsync(params (string Key, string? Value)[] settings) => StartAsync(null, null, null, settings);
 

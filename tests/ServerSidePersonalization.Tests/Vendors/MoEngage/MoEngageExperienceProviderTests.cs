@@ -12,9 +12,8 @@ namespace ServerSidePersonalization.Tests.Vendors.MoEngage;
 
 /// <summary>
 /// The MoEngage provider end to end: a real app on the test server, the real HTTP client and JSON, and a stub MoEngage
-/// on loopback Kestrel. Not run in parallel with other tests because one test measures the page's latency.
+/// on loopback Kestrel.
 /// </summary>
-[Collection(nameof(TimingSensitive))]
 public sealed class MoEngageExperienceProviderTests : IAsyncLifetime
 {
     private StubVendorServer _stub = null!;
@@ -29,7 +28,7 @@ public sealed class MoEngageExperienceProviderTests : IAsyncLifetime
         _stub.Respond = MoEngageStub.Answer();
         var wednesdayMorning = new DateTimeOffset(2026, 11, 18, 7, 30, 0, TimeSpan.Zero);
         await using var app = await StartAppAsync(
-            new TestTimeProvider(wednesdayMorning),
+            new FakeTimeProvider(wednesdayMorning),
             ("Personalization:Context:Attributes:utm_source", "query:utm_source"),
             ("Personalization:Context:Attributes:user_timezone_offset", "cookie:tz"));
 
@@ -186,7 +185,7 @@ public sealed class MoEngageExperienceProviderTests : IAsyncLifetime
     public async Task Fetch_Unauthorized_LogsOneConfigurationErrorAMinuteWithoutTheKey()
     {
         _stub.Respond = _ => StubResponse.Json("""{"title":"Authorization Failed","description":"bad key"}""", 401);
-        var time = new TestTimeProvider();
+        var time = new ObservedClock();
         await using var app = await StartAppAsync(time);
 
         await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "visitor-1"));

@@ -168,7 +168,7 @@ public sealed class MoEngageUserTests : IAsyncLifetime
     [Fact]
     public async Task MoeUuidArrivesWithinTheCacheTtl_FetchedAgainForIt_EachImpressionCarriesTheContextFetchedForItsId()
     {
-        await using var app = await StartAsync(time: new TestTimeProvider(new DateTimeOffset(2026, 11, 18, 9, 0, 0, TimeSpan.Zero)));
+        await using var app = await StartAsync(time: new FakeTimeProvider(new DateTimeOffset(2026, 11, 18, 9, 0, 0, TimeSpan.Zero)));
 
         await GetHeroAsync(app, signedIn: false, ("ssp_vid", SiteVisitor));
         await GetHeroAsync(app, signedIn: false, ("ssp_vid", SiteVisitor), ("moe_uuid", DeviceId));

@@ -20,7 +20,7 @@ public sealed class TrackingDispatcherTests : IDisposable
     {
         // What WebApplicationFactory does: it stops the host while the app's own Run() stops it too, and Run() disposes
         // the host as soon as its own stop returns.
-        var slow = new SlowDestination(TimeSpan.FromMilliseconds(200));
+        var slow = new SlowDestination();
         await using var app = await StartAsync(slow);
         for (var i = 0; i < 3; i++)
         {
@@ -30,6 +30,8 @@ public sealed class TrackingDispatcherTests : IDisposable
         var dispatcher = Dispatcher(app);
         var first = dispatcher.StopAsync(CancellationToken.None);
         var second = dispatcher.StopAsync(CancellationToken.None);
+        Assert.False(second.IsCompleted, "The second stop did not wait for the drain.");
+        slow.Answer();
         await second;
         ((IDisposable)dispatcher).Dispose();
 
@@ -40,7 +42,9 @@ public sealed class TrackingDispatcherTests : IDisposable
     [Fact]
     public async Task StopAsync_AfterDispose_DoesNotThrow()
     {
-        await using var app = await StartAsync(new SlowDestination(TimeSpan.Zero));
+        var destination = new SlowDestination();
+        destination.Answer();
+        await using var app = await StartAsync(destination);
         var dispatcher = Dispatcher(app);
 
         await app.App.StopAsync();
@@ -67,19 +71,24 @@ public sealed class TrackingDispatcherTests : IDisposable
             return "ok";
         }));
 
-    private sealed class SlowDestination(TimeSpan delay) : ITrackingDestination
+    /// <summary>A destination that holds every delivery until the test lets it answer.</summary>
+    private sealed class SlowDestination : ITrackingDestination
     {
+        private readonly TaskCompletionSource _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public ConcurrentQueue<TrackingEvent> Delivered { get; } = new();
 
         public string Name => "Slow";
 
         public int MaxBatchSize => 1;
 
+        public void Answer() => _answer.TrySetResult();
+
         public bool Accepts(TrackingEvent trackingEvent) => true;
 
         public async Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken)
         {
-            await Task.Delay(delay, cancellationToken);
+            await _answer.Task.WaitAsync(cancellationToken);
             foreach (var trackingEvent in batch)
             {
                 Delivered.Enqueue(trackingEvent);

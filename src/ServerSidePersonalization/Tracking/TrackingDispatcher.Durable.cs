@@ -19,6 +19,10 @@ internal sealed partial class TrackingDispatcher
         var batchSize = BatchSize(queue.Destination);
         var failures = new LogThrottle(_time, TimeSpan.FromMinutes(1));
         var prepared = false;
+
+        // Preparing and reading stop at shutdown (nothing is lost: an entry read but not delivered is claimed later);
+        // acknowledging and dead-lettering only when the shutdown timeout runs out.
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(_drain.Token, _abort.Token);
         try
         {
             while (!_drain.IsCancellationRequested)
@@ -27,18 +31,18 @@ internal sealed partial class TrackingDispatcher
                 {
                     if (!prepared)
                     {
-                        await outbox.PrepareAsync(name, _abort.Token).ConfigureAwait(false);
+                        await outbox.PrepareAsync(name, reading.Token).ConfigureAwait(false);
                         prepared = true;
                     }
 
-                    var entries = await ReadBatchAsync(outbox, queue, batchSize).ConfigureAwait(false);
+                    var entries = await ReadBatchAsync(outbox, queue, batchSize, reading.Token).ConfigureAwait(false);
                     if (entries.Count > 0)
                     {
                         await DeliverEntriesAsync(outbox, lane, entries).ConfigureAwait(false);
                         continue;
                     }
                 }
-                catch (Exception ex) when (!_abort.IsCancellationRequested)
+                catch (Exception ex) when (!reading.IsCancellationRequested)
                 {
                     // Redis down or failing: nothing is lost (unacknowledged entries stay pending); look again later.
                     if (failures.ShouldLog(out var suppressed))
@@ -50,21 +54,31 @@ internal sealed partial class TrackingDispatcher
                 await WaitForAppendAsync(queue, _options.FlushInterval).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        catch (OperationCanceledException) when (reading.IsCancellationRequested)
         {
-            // The shutdown timeout ran out; the batch in hand stays pending in the outbox and is claimed later.
+            // Shutdown: a batch in hand when the timeout ran out stays pending in the outbox and is claimed later.
         }
     }
 
     /// <summary>Reads until the batch is full, or the flush interval since the first entry has passed, or shutdown began.</summary>
-    private async Task<List<OutboxEntry>> ReadBatchAsync(ITrackingOutbox outbox, TrackingQueue queue, int batchSize)
+    private async Task<List<OutboxEntry>> ReadBatchAsync(ITrackingOutbox outbox, TrackingQueue queue, int batchSize, CancellationToken cancellationToken)
     {
         var name = queue.Destination.Name;
         var batch = new List<OutboxEntry>(batchSize);
         var started = _time.GetTimestamp();
         while (true)
         {
-            var read = await outbox.ReadAsync(name, batchSize - batch.Count, _abort.Token).ConfigureAwait(false);
+            OutboxBatch read;
+            try
+            {
+                read = await outbox.ReadAsync(name, batchSize - batch.Count, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (batch.Count > 0 && !_abort.IsCancellationRequested)
+            {
+                // Shutdown began while topping up a batch: deliver what is in hand.
+                return batch;
+            }
+
             if (read.Trimmed > 0)
             {
                 Log.OutboxTrimmed(_logger, read.Trimmed, name, _options.QueueCapacity);

@@ -52,7 +52,8 @@ internal static class TrackingEventSerializer
         try
         {
             var wire = JsonSerializer.Deserialize(payload, TrackingJsonContext.Default.OutboxEvent);
-            if (wire is not { Version: Version, Kind: TrackingEventKind.Impression or TrackingEventKind.Click })
+            // Missing members arrive as null whatever the records say.
+            if (wire is not { Version: Version, Kind: TrackingEventKind.Impression or TrackingEventKind.Click, ExperienceKey: not null, Attribution.Vendor: not null, Identity: not null })
             {
                 return null;
             }

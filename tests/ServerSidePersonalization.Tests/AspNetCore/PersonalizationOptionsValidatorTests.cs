@@ -38,6 +38,9 @@ public sealed class PersonalizationOptionsValidatorTests
     [InlineData("Personalization:Clicks:AllowedHosts:0", "https://shop.example", "Personalization:Clicks:AllowedHosts")]
     [InlineData("Personalization:Clicks:AllowedHosts:0", "shop.example/path", "Personalization:Clicks:AllowedHosts")]
     [InlineData("Personalization:Tracking:BatchSize", "0", "BatchSize")]
+    [InlineData("Personalization:Tracking:MaxDeliveries", "0", "MaxDeliveries")]
+    [InlineData("Personalization:Tracking:ClaimAfter", "00:00:00", "ClaimAfter")]
+    [InlineData("Personalization:Tracking:AppendTimeout", "00:01:00", "AppendTimeout")]
     [InlineData("Personalization:Cache:FailSafeRetryInterval", "02:00:00", "FailSafeRetryInterval")]
     public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string? value, string expected)
     {

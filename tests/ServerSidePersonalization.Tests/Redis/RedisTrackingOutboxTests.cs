@@ -55,6 +55,26 @@ public sealed class RedisTrackingOutboxTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Click_Durable_InTheStreamBeforeTheRedirectAndDeliveredWithItsId()
+    {
+        var destination = new RecordingDestination { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var app = await StartAsync(destination);
+        var page = await app.GetPageAsync("/Tags/Click", ("ssp_vid", "visitor-1"));
+        Assert.Equal(1, await LengthAsync(Events));
+
+        using var response = await app.GetAsync(Html.Href(page, "cta")!, ("ssp_vid", "visitor-1"));
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal(2, await LengthAsync(Events));
+        destination.Gate.SetResult();
+        Assert.True(await Eventually.TrueAsync(() => destination.Delivered.Count == 2));
+        var click = Assert.Single(destination.AllAcceptedClicks());
+        var delivered = Assert.Single(destination.Delivered, e => e.Kind == TrackingEventKind.Click);
+        Assert.Equal(click.Id, delivered.Id);
+        Assert.Equal("cta", delivered.ElementId);
+    }
+
+    [Fact]
     public async Task Deliver_Rejected_AcknowledgedDroppedAndCounted()
     {
         var destination = new RecordingDestination { Answer = _ => DeliveryResult.Rejected("HTTP 400") };

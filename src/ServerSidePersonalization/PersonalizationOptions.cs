@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
+using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
 using ServerSidePersonalization.Privacy;
 using ServerSidePersonalization.Tracking;
@@ -30,6 +31,10 @@ public sealed class PersonalizationOptions
     /// declares. Default empty.
     /// </summary>
     public IList<string> Experiences { get; } = [];
+
+    /// <summary>The circuit breaker in front of each provider.</summary>
+    [ValidateObjectMembers]
+    public ProviderBreakerOptions ProviderBreaker { get; } = new();
 
     /// <summary>The per-user experience cache (L1 memory, optional L2) and its fail-safe.</summary>
     [ValidateObjectMembers]

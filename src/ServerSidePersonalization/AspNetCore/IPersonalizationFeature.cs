@@ -50,7 +50,12 @@ public interface IPersonalizationFeature
     /// <param name="experience">The experience clicked.</param>
     /// <param name="elementId">Which element was clicked (MoEngage's <c>b_id</c>).</param>
     /// <param name="slotId">For a recommendation, Dynamic Yield's slot id of the item clicked.</param>
-    void TrackClick(Experience experience, string? elementId = null, string? slotId = null);
+    /// <param name="action">
+    /// What the click does, for destinations that report it (Cardlytics' <c>ActivateOffer</c>, say): letters, digits,
+    /// <c>_</c>, <c>-</c> and <c>.</c>, at most 64; null for a plain click.
+    /// </param>
+    /// <exception cref="ArgumentException"><paramref name="action"/> is not such a name.</exception>
+    void TrackClick(Experience experience, string? elementId = null, string? slotId = null, string? action = null);
 
     /// <summary>
     /// Reports a conversion (a purchase, a login, a custom goal) for this visitor now (in the background), to the

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using ServerSidePersonalization.AspNetCore.Clicks;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
@@ -117,10 +118,15 @@ internal sealed class PersonalizationFeature(
         }
     }
 
-    public void TrackClick(Experience experience, string? elementId = null, string? slotId = null)
+    public void TrackClick(Experience experience, string? elementId = null, string? slotId = null, string? action = null)
     {
         ArgumentNullException.ThrowIfNull(experience);
-        TrackClick(experience.Key, experience.Attribution, elementId, slotId);
+        if (action is not null && !ClickAction.IsValid(action))
+        {
+            throw new ArgumentException("action must be 1 to 64 letters, digits, '_', '-' or '.'.", nameof(action));
+        }
+
+        TrackClick(experience.Key, experience.Attribution, elementId, slotId, action, services.ReportedFields.From(experience));
     }
 
     public void TrackConversion(IConversionEvent conversion)
@@ -135,11 +141,17 @@ internal sealed class PersonalizationFeature(
     }
 
     /// <summary>Reports a click known only by its key and attribution (the click endpoint has no <see cref="Experience"/>).</summary>
-    internal void TrackClick(string experienceKey, ExperienceAttribution attribution, string? elementId, string? slotId)
+    internal void TrackClick(
+        string experienceKey,
+        ExperienceAttribution attribution,
+        string? elementId,
+        string? slotId,
+        string? action,
+        IReadOnlyDictionary<string, string>? fields)
     {
         if (privacy.CanTrack)
         {
-            Track(CreateEvent(TrackingEventKind.Click, experienceKey, attribution, elementId, slotId));
+            Track(CreateEvent(TrackingEventKind.Click, experienceKey, attribution, elementId, slotId, action, fields));
         }
     }
 
@@ -153,7 +165,8 @@ internal sealed class PersonalizationFeature(
 
         foreach (var experience in RenderedExperiences)
         {
-            Track(CreateEvent(TrackingEventKind.Impression, experience.Key, experience.Attribution, null, null));
+            Track(CreateEvent(
+                TrackingEventKind.Impression, experience.Key, experience.Attribution, null, null, null, services.ReportedFields.From(experience)));
         }
     }
 
@@ -171,7 +184,7 @@ internal sealed class PersonalizationFeature(
 
     private void Track(TrackingEvent trackingEvent)
     {
-        var written = services.Tracking.Enqueue(trackingEvent);
+        var written = services.Tracking.EnqueueAsync(trackingEvent);
         if (!written.IsCompleted)
         {
             lock (_fetches)
@@ -181,8 +194,15 @@ internal sealed class PersonalizationFeature(
         }
     }
 
-    private TrackingEvent CreateEvent(TrackingEventKind kind, string experienceKey, ExperienceAttribution attribution, string? elementId, string? slotId) =>
-        new(kind, experienceKey, attribution, identity, services.Time.GetUtcNow(), elementId, slotId, attributes);
+    private TrackingEvent CreateEvent(
+        TrackingEventKind kind,
+        string experienceKey,
+        ExperienceAttribution attribution,
+        string? elementId,
+        string? slotId,
+        string? action,
+        IReadOnlyDictionary<string, string>? fields) =>
+        new(kind, experienceKey, attribution, identity, services.Time.GetUtcNow(), elementId, slotId, attributes, action: action, fields: fields);
 
     /// <summary>Starts the keys the endpoint declares; called by the middleware once the endpoint is known.</summary>
     internal void StartDeclared()

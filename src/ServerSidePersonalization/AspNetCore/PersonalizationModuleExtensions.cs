@@ -46,16 +46,20 @@ internal static class PersonalizationModuleExtensions
         return first;
     }
 
-    /// <summary>Registers a provider chosen by <paramref name="name"/>, waited for at most <paramref name="budget"/>.</summary>
+    /// <summary>
+    /// Registers a provider chosen by <paramref name="name"/>, waited for at most <paramref name="budget"/> by a page;
+    /// one fetch runs at most <paramref name="attemptTimeout"/> (unbounded when null).
+    /// </summary>
     public static void AddExperienceProvider<TProvider>(
         this IPersonalizationBuilder builder,
         string name,
         Func<IServiceProvider, TimeSpan> budget,
-        Func<IServiceProvider, IReadOnlyCollection<string>>? routedKeys = null)
+        Func<IServiceProvider, IReadOnlyCollection<string>>? routedKeys = null,
+        Func<IServiceProvider, TimeSpan>? attemptTimeout = null)
         where TProvider : class, IExperienceProvider
     {
         builder.Services.TryAddSingleton<TProvider>();
-        builder.Services.AddSingleton(new ProviderRegistration(name, sp => sp.GetRequiredService<TProvider>(), budget, routedKeys));
+        builder.Services.AddSingleton(new ProviderRegistration(name, sp => sp.GetRequiredService<TProvider>(), budget, routedKeys, attemptTimeout));
     }
 
     /// <summary>
@@ -76,6 +80,28 @@ internal static class PersonalizationModuleExtensions
         }
 
         services.AddSingleton(TrackingDestinationRegistration.When<TDestination>(switchName, enabledByDefault));
+    }
+
+    /// <summary>
+    /// Asks for the payload fields <paramref name="names"/> (read from the module's options at start-up) to be reported
+    /// with every impression and click, in <see cref="TrackingEvent.Fields"/>.
+    /// </summary>
+    public static void AddReportedFields(this IPersonalizationBuilder builder, Func<IServiceProvider, IEnumerable<string>> names)
+    {
+        builder.Services.AddSingleton(new ReportedFieldsRegistration(names));
+    }
+
+    /// <summary>
+    /// Registers the named HttpClient a module's destination posts with: bounded by <paramref name="timeout"/>, without
+    /// HttpClient's own per-request logs (outcomes are logged), and without following redirects, which would turn a POST
+    /// into a GET and carry credentials that are not an Authorization header to wherever they point.
+    /// </summary>
+    public static void AddVendorHttpClient(this IPersonalizationBuilder builder, string name, Func<IServiceProvider, TimeSpan> timeout)
+    {
+        builder.Services.AddHttpClient(name)
+            .ConfigureHttpClient((sp, client) => client.Timeout = timeout(sp))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .RemoveAllLoggers();
     }
 
     /// <summary>Registers an id source that <c>Personalization:Identity:Order</c> can name.</summary>

@@ -84,6 +84,7 @@ public static class PersonalizationServiceCollectionExtensions
         services.AddDataProtection();
         services.TryAddSingleton<ClickTokens>();
         services.TryAddSingleton<TrackingPipeline>();
+        services.TryAddSingleton<ReportedFields>();
         services.TryAddSingleton<TrackingDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<TrackingDispatcher>());
         services.TryAddSingleton<DeclaredExperiences>();
@@ -109,10 +110,9 @@ public static class PersonalizationServiceCollectionExtensions
             var store = sp.GetService<IL2Store>() ?? sp.GetService<L2StoreFactory>()?.Create(sp);
             var l2 = store is null ? null : ActivatorUtilities.CreateInstance<L2Guard>(sp, store);
             var providers = sp.GetRequiredService<SelectedProviders>();
-            var logger = sp.GetRequiredService<ILogger<ProviderExperienceSource>>();
             IExperienceSource Cache(SelectedProvider selected)
             {
-                var source = new ProviderExperienceSource(selected.Provider, logger);
+                var source = ActivatorUtilities.CreateInstance<ProviderExperienceSource>(sp, selected);
                 return l2 is null
                     ? ActivatorUtilities.CreateInstance<ExperienceCache>(sp, source, selected)
                     : ActivatorUtilities.CreateInstance<ExperienceCache>(sp, source, selected, l2);
@@ -156,7 +156,7 @@ public static class PersonalizationServiceCollectionExtensions
         return new SelectedProviders(Select(main), routed);
 
         SelectedProvider Select(ProviderRegistration registration) =>
-            new(registration.Create(services), registration.Budget(services));
+            new(registration.Create(services), registration.Budget(services), registration.AttemptTimeout?.Invoke(services));
     }
 
     private static PersonalizationOptions Options(IServiceProvider services) =>

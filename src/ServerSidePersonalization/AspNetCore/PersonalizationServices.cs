@@ -13,6 +13,7 @@ internal sealed class PersonalizationServices(
     IExperienceSource source,
     DeclaredExperiences declared,
     TrackingPipeline tracking,
+    ReportedFields reportedFields,
     PrivacyPolicy privacy,
     TimeProvider time)
 {
@@ -27,6 +28,8 @@ internal sealed class PersonalizationServices(
     public DeclaredExperiences Declared => declared;
 
     public TrackingPipeline Tracking => tracking;
+
+    public ReportedFields ReportedFields => reportedFields;
 
     public TimeProvider Time => time;
 }

@@ -9,6 +9,7 @@ internal sealed class PersonalizationMetrics
     private readonly Counter<long> _lookups;
     private readonly Counter<long> _l2Operations;
     private readonly Counter<long> _providerCalls;
+    private readonly Counter<long> _providerSkipped;
     private readonly Counter<long> _trackingEvents;
     private readonly Counter<long> _trackingPauses;
     private readonly Counter<long> _foreignClicks;
@@ -20,6 +21,7 @@ internal sealed class PersonalizationMetrics
         _lookups = meter.CreateCounter<long>(PersonalizationTelemetry.ExperienceLookups, "{lookup}", "Experience lookups by where the answer came from.");
         _l2Operations = meter.CreateCounter<long>(PersonalizationTelemetry.L2Operations, "{operation}", "L2 reads and writes by outcome.");
         _providerCalls = meter.CreateCounter<long>(PersonalizationTelemetry.ProviderCalls, "{call}", "Provider calls made on cache misses.");
+        _providerSkipped = meter.CreateCounter<long>(PersonalizationTelemetry.ProviderSkipped, "{call}", "Provider fetches not made because its circuit breaker is open.");
         _trackingEvents = meter.CreateCounter<long>(PersonalizationTelemetry.TrackingEvents, "{event}", "Tracking events delivered or dropped, by destination.");
         _trackingPauses = meter.CreateCounter<long>(PersonalizationTelemetry.TrackingPauses, "{pause}", "Destinations paused because they refused their credentials.");
         _foreignClicks = meter.CreateCounter<long>(PersonalizationTelemetry.ForeignClicks, "{click}", "Clicks on tracked links by someone other than the user they were rendered for; not reported.");
@@ -47,6 +49,15 @@ internal sealed class PersonalizationMetrics
         if (_providerCalls.Enabled)
         {
             _providerCalls.Add(1, new KeyValuePair<string, object?>("provider", provider));
+        }
+    }
+
+    /// <summary>A fetch not made because the provider's circuit breaker is open.</summary>
+    public void ProviderSkipped(string provider)
+    {
+        if (_providerSkipped.Enabled)
+        {
+            _providerSkipped.Add(1, new KeyValuePair<string, object?>("provider", provider));
         }
     }
 

@@ -16,6 +16,12 @@ public static class PersonalizationTelemetry
     public const string ProviderCalls = "personalization.provider.calls";
 
     /// <summary>
+    /// Counter of provider fetches not made because the provider's circuit breaker is open (it failed recently), tagged
+    /// <c>provider</c>: those pages rendered stale entries or their fallback at once.
+    /// </summary>
+    public const string ProviderSkipped = "personalization.provider.skipped";
+
+    /// <summary>
     /// Counter of tracking events, tagged <c>destination</c>, <c>outcome</c> (delivered, retried, dropped, skipped)
     /// and, for drops, <c>reason</c> (queue_full, rejected, retries_exhausted, shutdown). A retried event is counted
     /// once per extra attempt and later once more as delivered or dropped.

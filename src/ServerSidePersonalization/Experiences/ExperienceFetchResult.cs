@@ -31,6 +31,9 @@ public sealed class ExperienceFetchResult
     /// <summary>Cookies the provider asks to set on the visitor's browser with this page (a vendor's new user id).</summary>
     public IReadOnlyList<ResponseCookie> Cookies { get; }
 
+    /// <summary>Whether the provider failed and answered nothing: what its circuit breaker counts as a failure.</summary>
+    internal bool FailedAll => FailedKeys.Count > 0 && Experiences.Count == 0;
+
     /// <summary>A result in which every key failed.</summary>
     public static ExperienceFetchResult Failed(IReadOnlyCollection<string> keys) => new(null, keys);
 

@@ -1,4 +1,6 @@
 namespace ServerSidePersonalization.Experiences;
 
-/// <summary>The provider chosen by <c>Personalization:Provider</c> and how long a page waits for it.</summary>
-internal sealed record SelectedProvider(IExperienceProvider Provider, TimeSpan Budget);
+/// <summary>
+/// A provider in use: how long a page waits for it, and how long one fetch may run at all (null for no limit).
+/// </summary>
+internal sealed record SelectedProvider(IExperienceProvider Provider, TimeSpan Budget, TimeSpan? AttemptTimeout = null);

@@ -10,6 +10,8 @@ namespace ServerSidePersonalization.Tracking;
 /// </summary>
 public sealed class TrackingEvent
 {
+    private static readonly IReadOnlyDictionary<string, string> NoFields = new Dictionary<string, string>(0);
+
     /// <summary>Creates an impression or a click.</summary>
     /// <param name="kind">Impression or click.</param>
     /// <param name="experienceKey">The experience's key.</param>
@@ -20,6 +22,8 @@ public sealed class TrackingEvent
     /// <param name="slotId">For clicks on a recommendation, the vendor's slot id of the item.</param>
     /// <param name="attributes">The in-session attributes of the request it happened on (a destination may report some).</param>
     /// <param name="id">The event id; a new UUIDv4 when null.</param>
+    /// <param name="action">For clicks, what the link does, as the page named it (<c>experience-action</c>); null when it names nothing.</param>
+    /// <param name="fields">The experience's payload fields that destinations asked to report with its events (see <see cref="Fields"/>).</param>
     public TrackingEvent(
         TrackingEventKind kind,
         string experienceKey,
@@ -29,7 +33,9 @@ public sealed class TrackingEvent
         string? elementId = null,
         string? slotId = null,
         RequestAttributes? attributes = null,
-        Guid? id = null)
+        Guid? id = null,
+        string? action = null,
+        IReadOnlyDictionary<string, string>? fields = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(experienceKey);
         ArgumentNullException.ThrowIfNull(attribution);
@@ -43,6 +49,8 @@ public sealed class TrackingEvent
         SlotId = slotId;
         Attributes = attributes ?? RequestAttributes.Empty;
         Id = id ?? Guid.NewGuid();
+        Action = action;
+        Fields = fields ?? NoFields;
     }
 
     /// <summary>Creates a conversion.</summary>
@@ -61,6 +69,7 @@ public sealed class TrackingEvent
         OccurredAt = occurredAt;
         Attributes = attributes ?? RequestAttributes.Empty;
         Id = id ?? Guid.NewGuid();
+        Fields = NoFields;
     }
 
     /// <summary>The event id (UUIDv4), the same on every delivery attempt.</summary>
@@ -92,4 +101,17 @@ public sealed class TrackingEvent
 
     /// <summary>The in-session attributes of the request the event happened on; empty when unknown.</summary>
     public RequestAttributes Attributes { get; }
+
+    /// <summary>
+    /// For clicks, what the clicked link does as the page named it (<c>experience-action</c> on a tracked link, or the
+    /// <c>action</c> of <c>TrackClick</c>), such as <c>ActivateOffer</c>; null when it names nothing. Vendor-neutral: a
+    /// destination that knows the name reports it, the others ignore it.
+    /// </summary>
+    public string? Action { get; }
+
+    /// <summary>
+    /// The payload fields of the experience that a destination asked to have reported with its impressions and clicks
+    /// (a module registers their names, such as Cardlytics' serve token), as text; empty when none was asked for or present.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Fields { get; }
 }

@@ -42,7 +42,9 @@ internal static class TrackingEventSerializer
                 trackingEvent.SlotId,
                 ReferenceEquals(attributes, RequestAttributes.Empty)
                     ? null
-                    : new OutboxAttributes(attributes.Timestamp, attributes.DayOfWeek, attributes.HourOfDay, attributes.IpAddress, attributes.UserAgent, Copy(attributes.Custom))),
+                    : new OutboxAttributes(attributes.Timestamp, attributes.DayOfWeek, attributes.HourOfDay, attributes.IpAddress, attributes.UserAgent, Copy(attributes.Custom)),
+                trackingEvent.Action,
+                Copy(trackingEvent.Fields)),
             TrackingJsonContext.Default.OutboxEvent);
     }
 
@@ -69,7 +71,9 @@ internal static class TrackingEventSerializer
                 wire.ElementId,
                 wire.SlotId,
                 attributes,
-                wire.Id);
+                wire.Id,
+                wire.Action,
+                wire.Fields is null ? null : new Dictionary<string, string>(wire.Fields, StringComparer.OrdinalIgnoreCase));
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or NotSupportedException)
         {
@@ -91,7 +95,9 @@ internal sealed record OutboxEvent(
     [property: JsonPropertyName("t")] DateTimeOffset OccurredAt,
     [property: JsonPropertyName("el")] string? ElementId,
     [property: JsonPropertyName("sl")] string? SlotId,
-    [property: JsonPropertyName("r")] OutboxAttributes? Attributes);
+    [property: JsonPropertyName("r")] OutboxAttributes? Attributes,
+    [property: JsonPropertyName("ac")] string? Action = null,
+    [property: JsonPropertyName("f")] Dictionary<string, string>? Fields = null);
 
 internal sealed record OutboxAttribution(
     [property: JsonPropertyName("v")] string Vendor,

@@ -67,7 +67,7 @@ internal sealed class TrackingPipeline
     /// Queues the event for every destination that reports it. The task completes once it is written to the outbox (or,
     /// failing that, queued in memory); it is already complete when nothing was written to an outbox. It never faults.
     /// </summary>
-    public Task Enqueue(TrackingEvent trackingEvent)
+    public Task EnqueueAsync(TrackingEvent trackingEvent)
     {
         byte[]? payload = null;
         List<Task>? appends = null;

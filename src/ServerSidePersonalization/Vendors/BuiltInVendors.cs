@@ -14,5 +14,7 @@ internal static class BuiltInVendors
         builder.AddLocal();
         builder.AddMoEngage();
         builder.AddDynamicYield();
+        builder.AddOptimizely();
+        builder.AddCardlytics();
     }
 }

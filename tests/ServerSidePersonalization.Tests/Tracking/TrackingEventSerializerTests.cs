@@ -21,7 +21,9 @@ public sealed class TrackingEventSerializerTests
             new DateTimeOffset(2026, 11, 25, 9, 30, 15, 123, TimeSpan.FromHours(2)),
             "cta",
             "slot-3",
-            new RequestAttributes(DateTimeOffset.UnixEpoch.AddDays(1), DayOfWeek.Friday, 7, "192.0.2.1", "UA/1", new Dictionary<string, string> { ["utm_source"] = "mail" }));
+            new RequestAttributes(DateTimeOffset.UnixEpoch.AddDays(1), DayOfWeek.Friday, 7, "192.0.2.1", "UA/1", new Dictionary<string, string> { ["utm_source"] = "mail" }),
+            action: "ActivateOffer",
+            fields: new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["ServeToken"] = "st-1" });
 
         var copy = TrackingEventSerializer.Deserialize(TrackingEventSerializer.Serialize(original)!)!;
 
@@ -38,6 +40,9 @@ public sealed class TrackingEventSerializerTests
         Assert.Equal(original.Attributes.Timestamp, copy.Attributes.Timestamp);
         Assert.Equal((DayOfWeek.Friday, 7, "192.0.2.1", "UA/1"), (copy.Attributes.DayOfWeek!.Value, copy.Attributes.HourOfDay!.Value, copy.Attributes.IpAddress, copy.Attributes.UserAgent));
         Assert.Equal(original.Attributes.Custom, copy.Attributes.Custom);
+        Assert.Equal("ActivateOffer", copy.Action);
+        Assert.Equal(original.Fields, copy.Fields);
+        Assert.Equal("st-1", copy.Fields["servetoken"]);
     }
 
     [Fact]

@@ -100,7 +100,7 @@ internal sealed class ClickEndpoint(ClickTokens tokens, PersonalizationMetrics m
             return Task.CompletedTask;
         }
 
-        feature.TrackClick(token.ExperienceKey, token.ToAttribution(), token.ElementId, token.SlotId);
+        feature.TrackClick(token.ExperienceKey, token.ToAttribution(), token.ElementId, token.SlotId, token.Action, token.Fields);
         Log.ClickRecorded(logger, token.ExperienceKey, token.ElementId);
         return feature.TrackedAsync();
     }

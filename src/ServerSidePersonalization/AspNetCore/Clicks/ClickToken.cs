@@ -21,14 +21,23 @@ internal sealed record ClickToken(
     [property: JsonPropertyName("e")] string? ElementId,
     [property: JsonPropertyName("s")] string? SlotId,
     [property: JsonPropertyName("u")] string Target,
-    [property: JsonPropertyName("o")] IReadOnlyList<string>? Owner)
+    [property: JsonPropertyName("o")] IReadOnlyList<string>? Owner,
+    [property: JsonPropertyName("a")] string? Action = null,
+    [property: JsonPropertyName("f")] IReadOnlyDictionary<string, string>? Fields = null)
 {
     /// <summary>
     /// A token for a click on <paramref name="experienceKey"/> leading to <paramref name="target"/>, on a link rendered
     /// for <paramref name="owner"/> (<see cref="VisitorIdentity.Anonymous"/> for a link anyone may click).
     /// </summary>
     public static ClickToken Create(
-        string experienceKey, ExperienceAttribution attribution, string? elementId, string? slotId, string target, VisitorIdentity owner) =>
+        string experienceKey,
+        ExperienceAttribution attribution,
+        string? elementId,
+        string? slotId,
+        string target,
+        VisitorIdentity owner,
+        string? action = null,
+        IReadOnlyDictionary<string, string>? fields = null) =>
         new(
             experienceKey,
             attribution.Vendor,
@@ -38,14 +47,17 @@ internal sealed record ClickToken(
             elementId,
             slotId,
             target,
-            ClickOwner.Of(owner));
+            ClickOwner.Of(owner),
+            action,
+            fields);
 
     /// <summary>The attribution as the experience had it when the link was rendered.</summary>
     public ExperienceAttribution ToAttribution() => new(Vendor, Context, VariationId, DecisionId);
 
     /// <summary>Whether the fields every click needs are present (JSON that parses may still lack them).</summary>
     public bool IsComplete() =>
-        Experiences.ExperienceKey.IsValid(ExperienceKey) && !string.IsNullOrEmpty(Vendor) && !string.IsNullOrEmpty(Target);
+        Experiences.ExperienceKey.IsValid(ExperienceKey) && !string.IsNullOrEmpty(Vendor) && !string.IsNullOrEmpty(Target)
+        && (Action is null || ClickAction.IsValid(Action));
 }
 
 /// <summary>

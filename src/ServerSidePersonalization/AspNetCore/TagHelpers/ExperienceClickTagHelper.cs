@@ -36,6 +36,14 @@ public sealed class ExperienceClickTagHelper : TagHelper
     [HtmlAttributeName("experience-slot")]
     public string? SlotId { get; set; }
 
+    /// <summary>
+    /// What the link does, reported with the click to destinations that know the name (Cardlytics' <c>ActivateOffer</c>,
+    /// <c>ParkOffer</c>, <c>UnParkOffer</c>); letters, digits, <c>_</c>, <c>-</c> and <c>.</c>, at most 64. A link with
+    /// any other value is left untracked.
+    /// </summary>
+    [HtmlAttributeName("experience-action")]
+    public string? Action { get; set; }
+
     /// <summary>The view being rendered; set by Razor.</summary>
     [ViewContext]
     [HtmlAttributeNotBound]
@@ -49,6 +57,7 @@ public sealed class ExperienceClickTagHelper : TagHelper
         output.Attributes.RemoveAll("experience-click");
         output.Attributes.RemoveAll("experience-element");
         output.Attributes.RemoveAll("experience-slot");
+        output.Attributes.RemoveAll("experience-action");
 
         var (_, experience) = await ExperienceScope.ResolveAsync(
             context, string.IsNullOrEmpty(Key) ? null : Key, ViewContext, markRendered: true, "a experience-click").ConfigureAwait(false);
@@ -58,6 +67,13 @@ public sealed class ExperienceClickTagHelper : TagHelper
         }
 
         var http = ViewContext.HttpContext;
+        var action = string.IsNullOrEmpty(Action) ? null : Action;
+        if (action is not null && !ClickAction.IsValid(action))
+        {
+            Untracked(http, experience.Key, "its experience-action is not a short name (letters, digits, '_', '-', '.')");
+            return;
+        }
+
         var tokens = http.RequestServices.GetRequiredService<ClickTokens>();
         var request = http.Request;
         var target = ClickTarget.Resolve(ReadHref(output), request.PathBase.Add(request.Path).ToUriComponent());
@@ -69,7 +85,8 @@ public sealed class ExperienceClickTagHelper : TagHelper
 
         // Sealed with the user it is rendered for, so a click by anyone else is not reported as theirs.
         var owner = http.GetPersonalization().Identity;
-        var token = tokens.Protect(ClickToken.Create(experience.Key, experience.Attribution, ElementId, SlotId, target, owner));
+        var fields = http.RequestServices.GetRequiredService<PersonalizationServices>().ReportedFields.From(experience);
+        var token = tokens.Protect(ClickToken.Create(experience.Key, experience.Attribution, ElementId, SlotId, target, owner, action, fields));
         if (token.Length > ClickTokens.MaxLength)
         {
             Untracked(http, experience.Key, "the tracked link would be too long");

@@ -67,7 +67,8 @@ public static class DynamicYieldPersonalizationBuilderExtensions
         builder.AddExperienceProvider<DynamicYieldExperienceProvider>(
             DynamicYieldOptions.Name,
             sp => sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.Timeout,
-            routedKeys: sp => [.. sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.Selectors]);
+            routedKeys: sp => [.. sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.Selectors],
+            attemptTimeout: sp => sp.GetRequiredService<IOptions<DynamicYieldOptions>>().Value.HttpTimeout);
         builder.AddTrackingDestination<DynamicYieldEngagementDestination>(DynamicYieldOptions.Name, IsUsed);
         builder.AddTrackingDestination<DynamicYieldEventsDestination>(DynamicYieldOptions.Name, IsUsed);
         builder.AddIdentitySource(

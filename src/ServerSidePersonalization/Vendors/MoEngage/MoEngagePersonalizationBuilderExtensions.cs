@@ -57,7 +57,9 @@ public static class MoEngagePersonalizationBuilderExtensions
             .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<MoEngageOptions>>().Value.HttpTimeout)
             .RemoveAllLoggers();
         builder.AddExperienceProvider<MoEngageExperienceProvider>(
-            MoEngageOptions.Name, sp => sp.GetRequiredService<IOptions<MoEngageOptions>>().Value.Timeout);
+            MoEngageOptions.Name,
+            sp => sp.GetRequiredService<IOptions<MoEngageOptions>>().Value.Timeout,
+            attemptTimeout: sp => sp.GetRequiredService<IOptions<MoEngageOptions>>().Value.HttpTimeout);
 
         // Events are sent in the background, where waiting longer than a page would costs nothing.
         services.AddHttpClient(MoEngageEventsDestination.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))

@@ -9,9 +9,10 @@ namespace ServerSidePersonalization.Redis;
 /// The durable tracking outbox on Redis Streams: per destination, <c>ssp:outbox:{destination}:events</c> read by the
 /// consumer group <see cref="Group"/> (one consumer per process), and <c>ssp:outbox:{destination}:dead</c> for dead
 /// letters. Both keys carry the destination as their hash tag, so on a Redis Cluster they sit in one slot and the
-/// dead-letter transaction (XADD to one, XACK and XDEL on the other) is not refused as cross-slot. The live stream is
-/// capped near <see cref="TrackingOptions.QueueCapacity"/> (approximate MAXLEN, so Redis trims whole nodes cheaply);
-/// acknowledged entries are deleted, so the cap counts undelivered events only.
+/// dead-letter transaction (XADD to one, XACK and XDEL on the other) is not refused as cross-slot. Acknowledged entries
+/// are deleted, so the live stream holds undelivered events only, and an append is refused (in the same script, so
+/// instances cannot race past it) once it holds <see cref="TrackingOptions.QueueCapacity"/>: never a MAXLEN trim, which
+/// would delete the oldest undelivered events unseen. The dead-letter stream keeps about as many of the latest.
 /// </summary>
 internal sealed class RedisTrackingOutbox(RedisConnection connection, IOptions<PersonalizationOptions> options) : ITrackingOutbox
 {
@@ -19,6 +20,13 @@ internal sealed class RedisTrackingOutbox(RedisConnection connection, IOptions<P
     public const string Group = "ssp-dispatchers";
 
     private const string PayloadField = "e";
+
+    // One key: runs on the key's node of a cluster.
+    private const string AppendScript = $"""
+        if redis.call('XLEN', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+        redis.call('XADD', KEYS[1], '*', '{PayloadField}', ARGV[1])
+        return 1
+        """;
 
     private readonly TrackingOptions _options = options.Value.Tracking;
 
@@ -44,11 +52,12 @@ internal sealed class RedisTrackingOutbox(RedisConnection connection, IOptions<P
         }
     }
 
-    public async Task AppendAsync(string destination, byte[] payload, CancellationToken cancellationToken)
+    public async Task<bool> AppendAsync(string destination, byte[] payload, CancellationToken cancellationToken)
     {
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        await database.StreamAddAsync(EventsKey(destination), PayloadField, payload, maxLength: _options.QueueCapacity, useApproximateMaxLength: true)
+        var appended = await database.ScriptEvaluateAsync(AppendScript, [EventsKey(destination)], [payload, _options.QueueCapacity])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (int)appended == 1;
     }
 
     public async Task<OutboxBatch> ReadAsync(string destination, int count, CancellationToken cancellationToken)

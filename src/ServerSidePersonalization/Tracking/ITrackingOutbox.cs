@@ -10,8 +10,11 @@ internal interface ITrackingOutbox
     /// <summary>Creates the destination's log and its consumer group when they do not exist yet.</summary>
     Task PrepareAsync(string destination, CancellationToken cancellationToken);
 
-    /// <summary>Appends one serialized event (<see cref="TrackingEventSerializer"/>) to the destination's log.</summary>
-    Task AppendAsync(string destination, byte[] payload, CancellationToken cancellationToken);
+    /// <summary>
+    /// Appends one serialized event (<see cref="TrackingEventSerializer"/>) to the destination's log; false, and nothing
+    /// written, when the log already holds <see cref="TrackingOptions.QueueCapacity"/> events.
+    /// </summary>
+    Task<bool> AppendAsync(string destination, byte[] payload, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes up to <paramref name="count"/> entries for this consumer: first entries another consumer (or this one) read

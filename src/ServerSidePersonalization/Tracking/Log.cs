@@ -52,7 +52,7 @@ internal static partial class Log
         Message = "The durable outbox of {Destination} could not be read or updated; trying again in {RetrySeconds} s. {Suppressed} similar failure(s) not logged since the last one.")]
     public static partial void OutboxUnavailable(ILogger logger, string destination, double retrySeconds, int suppressed, Exception exception);
 
-    [LoggerMessage(EventId = 8013, EventName = "TrackingOutboxTrimmed", Level = LogLevel.Error,
-        Message = "{Count} undelivered tracking event(s) for {Destination} were trimmed from the durable outbox by its length cap ({Capacity}, Personalization:Tracking:QueueCapacity); they are dropped.")]
-    public static partial void OutboxTrimmed(ILogger logger, int count, string destination, int capacity);
+    [LoggerMessage(EventId = 8013, EventName = "TrackingOutboxEntriesDeleted", Level = LogLevel.Error,
+        Message = "{Count} undelivered tracking event(s) for {Destination} were deleted from the durable outbox (XDEL or XTRIM) by something other than this library; they are lost.")]
+    public static partial void OutboxEntriesDeleted(ILogger logger, int count, string destination);
 }

@@ -79,10 +79,10 @@ internal sealed partial class TrackingDispatcher
                 return batch;
             }
 
-            if (read.Trimmed > 0)
+            if (read.Deleted > 0)
             {
-                Log.OutboxTrimmed(_logger, read.Trimmed, name, _options.QueueCapacity);
-                _metrics.TrackingDropped(name, TrackingDropReason.Trimmed, read.Trimmed);
+                Log.OutboxEntriesDeleted(_logger, read.Deleted, name);
+                _metrics.TrackingDropped(name, TrackingDropReason.Deleted, read.Deleted);
             }
 
             batch.AddRange(read.Entries);

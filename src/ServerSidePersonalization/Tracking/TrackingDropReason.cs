@@ -8,5 +8,5 @@ internal static class TrackingDropReason
     public const string RetriesExhausted = "retries_exhausted";
     public const string Shutdown = "shutdown";
     public const string DeadLettered = "dead_lettered";
-    public const string Trimmed = "trimmed";
+    public const string Deleted = "deleted";
 }

@@ -9,8 +9,8 @@ namespace ServerSidePersonalization.Tracking;
 
 /// <summary>
 /// Hands each event to every destination that reports it: to its in-memory queue, or in durable mode to its outbox.
-/// Never throws and never blocks: an event that does not fit in memory is dropped, counted and (at most every 10 s)
-/// logged. A durable append is bounded by <see cref="TrackingOptions.AppendTimeout"/> and guarded by a circuit breaker,
+/// Never throws and never blocks: an event that does not fit (<see cref="TrackingOptions.QueueCapacity"/>, in memory or
+/// in the outbox) is dropped, counted and (at most every 10 s) logged. A durable append is bounded by <see cref="TrackingOptions.AppendTimeout"/> and guarded by a circuit breaker,
 /// so while Redis is down requests pay nothing; an event not written in time goes to the memory queue instead. A late
 /// write may still land after that, so the event can exist in both: delivered twice with one id, which vendors
 /// de-duplicate.
@@ -36,6 +36,7 @@ internal sealed class TrackingPipeline
         TrackingOutboxFactory? outbox = null)
     {
         var tracking = options.Value.Tracking;
+        Capacity = tracking.QueueCapacity;
         _queues = [.. builtIn.Select(r => r.Create(services)).OfType<ITrackingDestination>()
             .Concat(applicationDestinations)
             .Select(d => new TrackingQueue(d, tracking.QueueCapacity))];
@@ -59,6 +60,8 @@ internal sealed class TrackingPipeline
     }
 
     public IReadOnlyList<TrackingQueue> Queues => _queues;
+
+    private int Capacity { get; }
 
     /// <summary>The durable outbox, or null when events are kept in memory only.</summary>
     public ITrackingOutbox? Outbox { get; }
@@ -101,11 +104,20 @@ internal sealed class TrackingPipeline
     {
         try
         {
-            await _appendGuard.ExecuteAsync(
+            var appended = await _appendGuard.ExecuteAsync(
                 static async (state, cancellationToken) =>
                     await state.Outbox.AppendAsync(state.Destination, state.Payload, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false),
                 (Outbox: Outbox!, Destination: queue.Destination.Name, Payload: payload)).ConfigureAwait(false);
-            queue.Appended();
+            if (appended)
+            {
+                queue.Appended();
+            }
+            else
+            {
+                // Full: the vendor has been away for long. Like the memory queue, the newest event is the one dropped.
+                Dropped(queue, TrackingDropReason.QueueFull, Capacity);
+            }
+
             return;
         }
         catch (Exception ex)
@@ -129,15 +141,17 @@ internal sealed class TrackingPipeline
 
     private void AddToMemory(TrackingQueue queue, TrackingEvent trackingEvent)
     {
-        if (queue.TryAdd(trackingEvent))
+        if (!queue.TryAdd(trackingEvent))
         {
-            return;
+            Dropped(queue, _closed ? TrackingDropReason.Shutdown : TrackingDropReason.QueueFull, queue.Count);
         }
+    }
 
-        var reason = _closed ? TrackingDropReason.Shutdown : TrackingDropReason.QueueFull;
+    private void Dropped(TrackingQueue queue, string reason, int queued)
+    {
         if (_dropLog.ShouldLog(out var suppressed))
         {
-            Log.EventDropped(_logger, queue.Destination.Name, reason, queue.Count, suppressed);
+            Log.EventDropped(_logger, queue.Destination.Name, reason, queued, suppressed);
         }
 
         _metrics.TrackingDropped(queue.Destination.Name, reason, 1);

@@ -75,6 +75,26 @@ public sealed class RedisTrackingOutboxTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Page_OutboxHoldsQueueCapacity_TheNewEventIsDroppedCountedAndLoggedNotTrimmed()
+    {
+        var destination = new RecordingDestination { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var app = await StartAsync(destination, ("Personalization:Tracking:QueueCapacity", "2"));
+        using var metrics = new MetricsCollector(app.Services);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await app.GetPageAsync("/Tags/Hero", ("ssp_vid", $"visitor-{i}"));
+        }
+
+        Assert.Equal(2, await LengthAsync(Events));
+        Assert.Equal(1, Dropped(metrics, TrackingDropReason.QueueFull));
+        Assert.Single(app.Logs.Named("TrackingEventDropped"));
+        destination.Gate.SetResult();
+        Assert.True(await Eventually.TrueAsync(() => destination.Delivered.Count == 2));
+        Assert.Equal(destination.AllAccepted().Take(2).Select(e => e.Id).Order(), destination.Delivered.Select(e => e.Id).Order());
+    }
+
+    [Fact]
     public async Task Deliver_Rejected_AcknowledgedDroppedAndCounted()
     {
         var destination = new RecordingDestination { Answer = _ => DeliveryResult.Rejected("HTTP 400") };

@@ -83,7 +83,7 @@ internal static class TrackingOutageLoad
         Console.WriteLine($"events requests answered 503:         {refused}");
         Console.WriteLine($"metric delivered / retried / dropped: {counters["delivered"]} / {counters["retried"]} / {counters["dropped"]} (skipped {counters["skipped"]})");
         Console.WriteLine(deliveredAll
-            ? $"all settled {settledAt.TotalSeconds:0} s after the first page view ({(settledAt - Outage).TotalSeconds:0} s after the outage ended)"
+            ? $"all settled by {settledAt.TotalSeconds:0} s after the first page view ({(settledAt - Outage).TotalSeconds:0} s after the outage ended)"
             : $"NOT all settled within {DeliveryDeadline.TotalMinutes:0} min of the last page view");
         Console.WriteLine();
         Console.WriteLine(LatencySummary.Header());

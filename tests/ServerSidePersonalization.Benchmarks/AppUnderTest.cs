@@ -28,8 +28,6 @@ internal sealed class AppUnderTest : IAsyncDisposable
         _client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public IServiceProvider Services => _app.Services;
-
     /// <summary>
     /// Starts the app against <paramref name="stub"/>, with <paramref name="redis"/> as L2 when given; reporting to
     /// MoEngage is off unless <paramref name="settings"/> turns it on, and those settings override the rest.

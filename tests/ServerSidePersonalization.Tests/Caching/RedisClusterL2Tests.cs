@@ -83,6 +83,9 @@ public sealed class RedisClusterL2Tests : IAsyncLifetime, IDisposable
             new Dictionary<string, string?>
             {
                 ["Personalization:Cache:Redis"] = _cluster.ConnectionString,
+
+                // Any failed L2 call opens the breaker; on a busy machine a real cluster gets 2 s per call.
+                ["Personalization:Cache:DistributedTimeout"] = "00:00:02",
                 ["Personalization:Cache:MemoryTtl"] = "00:00:00",
                 ["Personalization:Local:File"] = _files.WriteSingle([.. Keys.Select(k => (k, (object)new { Title = $"Title of {k}" }))]),
             },

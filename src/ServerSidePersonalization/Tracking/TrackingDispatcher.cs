@@ -156,6 +156,7 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
                 if (lane.Paused)
                 {
                     lane.Paused = false;
+                    _metrics.TrackingResumed(lane.Destination.Name);
                     Log.DestinationResumed(_logger, lane.Destination.Name);
                 }
 
@@ -277,6 +278,7 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
                 dispatcher._metrics.TrackingRetried(destination.Name, _pending.Count);
             }
 
+            using var activity = PersonalizationActivities.StartDelivery(destination.Name, _pending, _attempts);
             DeliveryResult result;
             try
             {
@@ -284,6 +286,7 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                PersonalizationActivities.Outcome(activity, "cancelled");
                 throw;
             }
             catch (Exception ex)
@@ -291,6 +294,7 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
                 result = DeliveryResult.Retry(ex is HttpRequestException http ? $"network error ({http.HttpRequestError})" : ex.GetType().Name);
             }
 
+            PersonalizationActivities.Outcome(activity, PersonalizationActivities.DeliveryOutcome(result.Outcome), result.Outcome != DeliveryOutcome.Delivered);
             switch (result.Outcome)
             {
                 case DeliveryOutcome.Delivered:

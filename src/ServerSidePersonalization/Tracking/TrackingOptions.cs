@@ -21,6 +21,16 @@ public sealed class TrackingOptions
     public int QueueCapacity { get; set; } = 10_000;
 
     /// <summary>
+    /// The backlog (events waiting or being delivered for one destination) above which the health check reports
+    /// Degraded. Default null: 80% of <see cref="QueueCapacity"/>; 1 to 1,000,000, and not above the capacity.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int? BacklogWarning { get; set; }
+
+    /// <summary>The backlog warning in effect: <see cref="BacklogWarning"/>, else 80% of the capacity (at least 1).</summary>
+    internal int EffectiveBacklogWarning => BacklogWarning ?? Math.Max(1, QueueCapacity / 5 * 4);
+
+    /// <summary>
     /// Keep queued events in a durable outbox. Reserved; not available in this version. Default false. Each destination
     /// is switched on or off by its own <see cref="TrackingDestinationOptions"/>.
     /// </summary>

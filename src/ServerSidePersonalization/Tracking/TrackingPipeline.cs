@@ -30,6 +30,7 @@ internal sealed class TrackingPipeline
             .Concat(applicationDestinations)
             .Select(d => new TrackingQueue(d, capacity))];
         _metrics = metrics;
+        metrics.ObserveQueues(_queues);
         _logger = logger;
         _dropLog = new LogThrottle(time, TimeSpan.FromSeconds(10));
     }
@@ -40,8 +41,14 @@ internal sealed class TrackingPipeline
     {
         foreach (var queue in _queues)
         {
-            if (!Accepts(queue.Destination, trackingEvent) || queue.TryAdd(trackingEvent))
+            if (!Accepts(queue.Destination, trackingEvent))
             {
+                continue;
+            }
+
+            if (queue.TryAdd(trackingEvent))
+            {
+                _metrics.TrackingEnqueued(queue.Destination.Name);
                 continue;
             }
 

@@ -44,9 +44,7 @@ public sealed class PersonalizationHealthCheckTests : IAsyncLifetime
     public async Task ProviderBreakerOpen_DegradedNamingTheProvider_HealthyAgainOnceItCloses()
     {
         var failing = true;
-        _stub.Respond = request => Volatile.Read(ref failing)
-            ? StubResponse.Json("""{"title":"Internal Server Error"}""", 500)
-            : MoEngageStub.Answer()(request);
+        _stub.Respond = MoEngageStub.AnswerUnless(() => Volatile.Read(ref failing));
         await using var app = await StartAsync();
 
         for (var i = 0; i < 5; i++)

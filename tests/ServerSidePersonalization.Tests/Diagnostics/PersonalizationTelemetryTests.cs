@@ -48,9 +48,7 @@ public sealed class PersonalizationTelemetryTests : IAsyncLifetime
         };
         ActivitySource.AddActivityListener(listener);
         var failing = false;
-        _stub.Respond = request => Volatile.Read(ref failing)
-            ? StubResponse.Json("""{"title":"Internal Server Error"}""", 500)
-            : MoEngageStub.Answer()(request);
+        _stub.Respond = MoEngageStub.AnswerUnless(() => Volatile.Read(ref failing));
         var l2 = new FaultyL2Store();
         var recorder = new RecordingDestination();
         await using var app = await TestApp.StartAsync(

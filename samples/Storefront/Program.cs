@@ -4,7 +4,8 @@ using Storefront;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddRazorPages();
-// The Redis L2 cache is used when Personalization:Cache:Redis holds a connection string.
+// Redis (the L2 cache, the shared key ring, and with Personalization:Tracking:Durable=true the tracking outbox) is used
+// when Personalization:Cache:Redis holds a connection string.
 builder.Services.AddServerSidePersonalization().AddRedis();
 builder.Services.AddHealthChecks().AddPersonalization();
 

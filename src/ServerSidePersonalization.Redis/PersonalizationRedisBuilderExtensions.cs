@@ -6,10 +6,14 @@ using ServerSidePersonalization;
 using ServerSidePersonalization.AspNetCore;
 using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Redis;
+using ServerSidePersonalization.Tracking;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Adds Redis as the L2 level of the experience cache and as the home of the Data Protection key ring.</summary>
+/// <summary>
+/// Adds Redis as the L2 level of the experience cache, as the home of the Data Protection key ring, and as the durable
+/// tracking outbox (when <c>Personalization:Tracking:Durable</c> is true).
+/// </summary>
 public static class PersonalizationRedisBuilderExtensions
 {
     /// <summary>
@@ -34,6 +38,7 @@ public static class PersonalizationRedisBuilderExtensions
         services.TryAddSingleton(new L2StoreFactory(sp =>
             sp.GetRequiredService<RedisConnection>() is { IsConfigured: true } connection ? new RedisL2Store(connection) : null));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KeyManagementOptions>, RedisKeyRingSetup>());
+        services.TryAddSingleton(new TrackingOutboxFactory(RedisConnection.IsConfiguredFor, sp => ActivatorUtilities.CreateInstance<RedisTrackingOutbox>(sp)));
         return builder;
     }
 

@@ -27,7 +27,7 @@ internal sealed class RedisConnection : IAsyncDisposable
             return;
         }
 
-        var connectionString = redis.Value.Configuration is { Length: > 0 } configured ? configured : personalization.Value.Cache.Redis;
+        var connectionString = ConnectionString(redis.Value, personalization.Value);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             return;
@@ -40,6 +40,14 @@ internal sealed class RedisConnection : IAsyncDisposable
     }
 
     public bool IsConfigured => _connection is not null;
+
+    /// <summary>
+    /// Whether Redis will be used, from the bound options alone (for start-up validation of the options themselves,
+    /// which must not build the connection).
+    /// </summary>
+    public static bool IsConfiguredFor(IServiceProvider services, PersonalizationOptions personalization) =>
+        services.GetService<IConnectionMultiplexer>() is not null
+        || !string.IsNullOrWhiteSpace(ConnectionString(services.GetRequiredService<IOptions<PersonalizationRedisOptions>>().Value, personalization));
 
     public Task<IConnectionMultiplexer> GetAsync() =>
         _connection ?? throw new InvalidOperationException("Redis is not configured.");
@@ -55,6 +63,9 @@ internal sealed class RedisConnection : IAsyncDisposable
             await connection.Result.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private static string? ConnectionString(PersonalizationRedisOptions redis, PersonalizationOptions personalization) =>
+        redis.Configuration is { Length: > 0 } configured ? configured : personalization.Cache.Redis;
 
     private static async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions options, ILogger logger)
     {

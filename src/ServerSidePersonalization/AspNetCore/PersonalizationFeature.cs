@@ -27,6 +27,7 @@ internal sealed class PersonalizationFeature(
     private bool _personalized;
     private PageContext? _page;
     private RequestAttributes? _providerAttributes;
+    private List<Task>? _writes;
 
     /// <summary>
     /// Decides whether the request may be tracked, then resolves its identity (whose sources read that decision from
@@ -136,7 +137,7 @@ internal sealed class PersonalizationFeature(
             return;
         }
 
-        services.Tracking.Enqueue(new TrackingEvent(conversion, identity, services.Time.GetUtcNow(), attributes));
+        Track(new TrackingEvent(conversion, identity, services.Time.GetUtcNow(), attributes));
     }
 
     /// <summary>Reports a click known only by its key and attribution (the click endpoint has no <see cref="Experience"/>).</summary>
@@ -150,7 +151,7 @@ internal sealed class PersonalizationFeature(
     {
         if (privacy.CanTrack)
         {
-            services.Tracking.Enqueue(CreateEvent(TrackingEventKind.Click, experienceKey, attribution, elementId, slotId, action, fields));
+            Track(CreateEvent(TrackingEventKind.Click, experienceKey, attribution, elementId, slotId, action, fields));
         }
     }
 
@@ -164,8 +165,32 @@ internal sealed class PersonalizationFeature(
 
         foreach (var experience in RenderedExperiences)
         {
-            services.Tracking.Enqueue(CreateEvent(
+            Track(CreateEvent(
                 TrackingEventKind.Impression, experience.Key, experience.Attribution, null, null, null, services.ReportedFields.From(experience)));
+        }
+    }
+
+    /// <summary>
+    /// Completes when every event this request tracked is written to the durable outbox (or, failing that within the
+    /// append timeout, queued in memory); at once when tracking is in memory. Never faults.
+    /// </summary>
+    internal Task TrackedAsync()
+    {
+        lock (_fetches)
+        {
+            return _writes is null ? Task.CompletedTask : Task.WhenAll(_writes);
+        }
+    }
+
+    private void Track(TrackingEvent trackingEvent)
+    {
+        var written = services.Tracking.EnqueueAsync(trackingEvent);
+        if (!written.IsCompleted)
+        {
+            lock (_fetches)
+            {
+                (_writes ??= []).Add(written);
+            }
         }
     }
 

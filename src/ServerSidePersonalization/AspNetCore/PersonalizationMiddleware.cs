@@ -22,11 +22,15 @@ internal sealed class PersonalizationMiddleware(RequestDelegate next, Personaliz
         feature.StartDeclared();
         await next(context).ConfigureAwait(false);
 
-        // The response is produced: what it showed is what gets reported, when a person saw it.
+        // The response is produced: what it showed is what gets reported, when a person saw it. In durable mode the
+        // request ends only once its events are in the outbox (bounded by the append timeout), so a crash from here on
+        // loses none of them.
         if (WasShown(context))
         {
             feature.ReportImpressions();
         }
+
+        await feature.TrackedAsync().ConfigureAwait(false);
     }
 
     /// <summary>

@@ -40,7 +40,7 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>The provider must be one a module registered; durable tracking is not available yet.</summary>
+    /// <summary>The provider must be one a module registered; durable tracking needs a package that offers an outbox, configured.</summary>
     private void ValidateProvider(PersonalizationOptions options, List<string> failures)
     {
         var registered = services.GetServices<ProviderRegistration>().Select(r => r.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -49,9 +49,9 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
             failures.Add($"{Section}:Provider '{options.Provider}' is not a registered provider; registered providers are {string.Join(", ", registered)}.");
         }
 
-        if (options.Tracking.Durable)
+        if (options.Tracking.Durable && services.GetService<TrackingOutboxFactory>()?.IsConfigured(services, options) != true)
         {
-            failures.Add($"{Section}:Tracking:Durable is not available in this version; events are queued in memory.");
+            failures.Add($"{Section}:Tracking:Durable is true, but Redis is not configured: set {Section}:Cache:Redis to a connection string and call AddServerSidePersonalization().AddRedis(), or set {Section}:Tracking:Durable to false.");
         }
     }
 

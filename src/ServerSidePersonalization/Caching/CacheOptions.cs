@@ -42,8 +42,8 @@ public sealed class CacheOptions
     public TimeSpan DistributedTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Once L2 fails (at least half of at least two calls within 10 s), how long it is skipped before one call tries it
-    /// again. Default 5 s; 500 ms to 5 min.
+    /// Once an L2 call fails (with at least two calls made within 10 s), how long L2 is skipped before one call tries
+    /// it again. Default 5 s; 500 ms to 5 min.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:05:00")]
     public TimeSpan DistributedBreakDuration { get; set; } = TimeSpan.FromSeconds(5);

@@ -9,8 +9,8 @@ namespace ServerSidePersonalization.Caching;
 
 /// <summary>
 /// Keeps L2 from ever costing a request more than <see cref="CacheOptions.DistributedTimeout"/>: each call runs in a
-/// Polly pipeline of a timeout inside a circuit breaker, so once L2 fails (at least half of at least two calls within
-/// 10 s) it is skipped for <see cref="CacheOptions.DistributedBreakDuration"/> and an outage costs nothing per
+/// Polly pipeline of a timeout inside a circuit breaker, so once L2 fails (any failed call, when at least two calls were
+/// made within 10 s) it is skipped for <see cref="CacheOptions.DistributedBreakDuration"/> and an outage costs nothing per
 /// request. The outage is logged once when it starts (the breaker opens) and once when it ends (the breaker closes).
 /// </summary>
 internal sealed class L2Guard
@@ -34,7 +34,9 @@ internal sealed class L2Guard
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                FailureRatio = 0.5,
+                // Any failure opens it, once it has seen a second call within the window: under load, a ratio
+                // would let every page pay the timeout until failures outnumber the successes still in the window.
+                FailureRatio = 0.01,
                 MinimumThroughput = 2,
                 SamplingDuration = TimeSpan.FromSeconds(10),
                 BreakDuration = cache.DistributedBreakDuration,

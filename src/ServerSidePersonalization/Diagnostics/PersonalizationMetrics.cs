@@ -137,6 +137,15 @@ internal sealed class PersonalizationMetrics
         }
     }
 
+    /// <summary>An event that could not be written to the durable outbox in time and was queued in memory instead.</summary>
+    public void TrackingFellBack(string destination)
+    {
+        if (_trackingEvents.Enabled)
+        {
+            _trackingEvents.Add(1, new("destination", destination), new("outcome", "memory_fallback"));
+        }
+    }
+
     /// <summary>A destination paused because it refused its credentials (one per outage).</summary>
     public void TrackingPaused(string destination)
     {

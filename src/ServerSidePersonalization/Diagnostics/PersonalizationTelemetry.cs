@@ -45,7 +45,8 @@ public static class PersonalizationTelemetry
 
     /// <summary>
     /// Counter of tracking events, tagged <c>destination</c>, <c>outcome</c> (enqueued, delivered, retried, dropped,
-    /// skipped) and, for drops and skips, <c>reason</c> (queue_full, rejected, retries_exhausted, shutdown). A retried event is counted
+    /// skipped, memory_fallback: a durable append failed and the event went to memory) and, for drops and skips,
+    /// <c>reason</c> (queue_full, rejected, retries_exhausted, shutdown, dead_lettered, deleted). A retried event is counted
     /// once per extra attempt and later once more as delivered or dropped.
     /// </summary>
     public const string TrackingEvents = "personalization.tracking.events";

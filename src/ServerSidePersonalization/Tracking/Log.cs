@@ -35,4 +35,24 @@ internal static partial class Log
     [LoggerMessage(EventId = 8008, EventName = "TrackingDestinationResumed", Level = LogLevel.Information,
         Message = "{Destination} accepts the credentials again; delivery resumed.")]
     public static partial void DestinationResumed(ILogger logger, string destination);
+
+    [LoggerMessage(EventId = 8009, EventName = "TrackingOutboxAppendFailed", Level = LogLevel.Warning,
+        Message = "Could not write a tracking event for {Destination} to the durable outbox ({Reason}); it is queued in memory instead. {Suppressed} similar failure(s) not logged since the last one.")]
+    public static partial void OutboxAppendFailed(ILogger logger, string destination, string reason, int suppressed);
+
+    [LoggerMessage(EventId = 8010, EventName = "TrackingOutboxDeadLettered", Level = LogLevel.Error,
+        Message = "Moved tracking event {EntryId} for {Destination} to the dead-letter stream ({Reason}); it is not delivered.")]
+    public static partial void OutboxDeadLettered(ILogger logger, string entryId, string destination, string reason);
+
+    [LoggerMessage(EventId = 8011, EventName = "TrackingOutboxKeptPending", Level = LogLevel.Warning,
+        Message = "{Count} tracking event(s) for {Destination} not delivered after {Attempts} attempts ({Reason}); they stay in the durable outbox and are tried again after {ClaimAfterSeconds} s.")]
+    public static partial void OutboxKeptPending(ILogger logger, int count, string destination, int attempts, string? reason, double claimAfterSeconds);
+
+    [LoggerMessage(EventId = 8012, EventName = "TrackingOutboxUnavailable", Level = LogLevel.Warning,
+        Message = "The durable outbox of {Destination} could not be read or updated; trying again in {RetrySeconds} s. {Suppressed} similar failure(s) not logged since the last one.")]
+    public static partial void OutboxUnavailable(ILogger logger, string destination, double retrySeconds, int suppressed, Exception exception);
+
+    [LoggerMessage(EventId = 8013, EventName = "TrackingOutboxEntriesDeleted", Level = LogLevel.Error,
+        Message = "{Count} undelivered tracking event(s) for {Destination} were deleted from the durable outbox (XDEL or XTRIM) by something other than this library; they are lost.")]
+    public static partial void OutboxEntriesDeleted(ILogger logger, int count, string destination);
 }

@@ -13,9 +13,11 @@ namespace ServerSidePersonalization.Tracking;
 /// and jitter, or after the vendor's Retry-After), drop and count what is rejected or never gets through, and pause a
 /// destination whose credentials are refused, keeping its events. A destination may report a batch as partly delivered: then
 /// only the events it refused are dropped and only those it could not deliver yet are retried. On shutdown the queues
-/// are closed and drained until the host's shutdown timeout; whatever is left then is counted and logged.
+/// are closed and drained until the host's shutdown timeout; whatever is left then is counted and logged. In durable
+/// mode a second loop per destination delivers from the outbox (see TrackingDispatcher.Durable.cs) through the same
+/// pipeline and settlement; the memory loop then carries conversions and events the outbox could not take.
 /// </summary>
-internal sealed class TrackingDispatcher : IHostedService, IDisposable
+internal sealed partial class TrackingDispatcher : IHostedService, IDisposable
 {
     private readonly TrackingPipeline _pipeline;
     private readonly TrackingOptions _options;
@@ -43,7 +45,18 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loops = [.. _pipeline.Queues.Select(queue => Task.Run(() => RunAsync(queue), CancellationToken.None))];
+        var loops = new List<Task>();
+        foreach (var queue in _pipeline.Queues)
+        {
+            var lane = new Lane(queue.Destination, CreateResilience(queue.Destination));
+            loops.Add(Task.Run(() => RunAsync(queue, lane), CancellationToken.None));
+            if (_pipeline.Outbox is { } outbox)
+            {
+                loops.Add(Task.Run(() => RunDurableAsync(outbox, queue, lane), CancellationToken.None));
+            }
+        }
+
+        _loops = [.. loops];
         return Task.CompletedTask;
     }
 
@@ -89,17 +102,16 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
         }
     }
 
-    private async Task RunAsync(TrackingQueue queue)
+    private async Task RunAsync(TrackingQueue queue, Lane lane)
     {
-        var batchSize = Math.Clamp(queue.Destination.MaxBatchSize, 1, _options.BatchSize);
+        var batchSize = BatchSize(queue.Destination);
         var batch = new List<TrackingEvent>(batchSize);
-        var lane = new Lane(queue.Destination, CreateResilience(queue.Destination));
         try
         {
             while (await queue.Reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
             {
                 await FillAsync(queue, batch, batchSize).ConfigureAwait(false);
-                await DeliverAsync(lane, batch).ConfigureAwait(false);
+                (await DeliverAsync(lane, batch).ConfigureAwait(false)).GiveUp();
                 queue.Release(batch.Count);
                 batch.Clear();
             }
@@ -144,7 +156,13 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
         }
     }
 
-    private async Task DeliverAsync(Lane lane, IReadOnlyList<TrackingEvent> batch)
+    private int BatchSize(ITrackingDestination destination) => Math.Clamp(destination.MaxBatchSize, 1, _options.BatchSize);
+
+    /// <summary>
+    /// Delivers a batch through the lane's retry pipeline, waiting out credential pauses; the answer holds the events
+    /// still undelivered when the retries ran out (the caller drops them, or leaves them in the outbox).
+    /// </summary>
+    private async Task<Delivery> DeliverAsync(Lane lane, IReadOnlyList<TrackingEvent> batch)
     {
         var delivery = new Delivery(this, lane.Destination, batch);
         while (true)
@@ -153,22 +171,20 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
                 static (delivery, cancellationToken) => delivery.SendAsync(cancellationToken), delivery, _abort.Token).ConfigureAwait(false);
             if (result.Outcome != DeliveryOutcome.Unauthorized)
             {
-                if (lane.Paused)
+                if (lane.TryResume())
                 {
-                    lane.Paused = false;
                     _metrics.TrackingResumed(lane.Destination.Name);
                     Log.DestinationResumed(_logger, lane.Destination.Name);
                 }
 
-                delivery.GiveUp(result);
-                return;
+                delivery.Last = result;
+                return delivery;
             }
 
             // Credentials refused: retrying now only burns attempts (and may lock the account). Keep the batch, and
             // everything queued behind it, until the pause is over; say once per outage which setting to fix.
-            if (!lane.Paused)
+            if (lane.TryPause())
             {
-                lane.Paused = true;
                 _metrics.TrackingPaused(lane.Destination.Name);
                 Log.DestinationUnauthorized(_logger, lane.Destination.Name, result.Reason, _options.AuthFailurePause.TotalMinutes);
             }
@@ -252,14 +268,23 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
         return backoff > _options.MaxRetryDelay ? _options.MaxRetryDelay : backoff;
     }
 
-    /// <summary>One destination's delivery loop state: its retry pipeline, and whether it is paused for refused credentials.</summary>
+    /// <summary>
+    /// One destination's delivery state, shared by its memory and outbox loops: its retry pipeline, and whether it is
+    /// paused for refused credentials (so an outage is logged once, whichever loop sees it first).
+    /// </summary>
     private sealed class Lane(ITrackingDestination destination, ResiliencePipeline<DeliveryResult> resilience)
     {
+        private int _paused;
+
         public ITrackingDestination Destination => destination;
 
         public ResiliencePipeline<DeliveryResult> Resilience => resilience;
 
-        public bool Paused { get; set; }
+        /// <summary>True for the call that paused it.</summary>
+        public bool TryPause() => Interlocked.Exchange(ref _paused, 1) == 0;
+
+        /// <summary>True for the call that ended the pause.</summary>
+        public bool TryResume() => Interlocked.Exchange(ref _paused, 0) == 1;
     }
 
     /// <summary>
@@ -270,6 +295,14 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
     {
         private IReadOnlyList<TrackingEvent> _pending = batch;
         private int _attempts;
+
+        /// <summary>The events neither delivered nor rejected when the retries ran out.</summary>
+        public IReadOnlyList<TrackingEvent> Pending => _pending;
+
+        public int Attempts => _attempts;
+
+        /// <summary>The last answer, once the delivery is over.</summary>
+        public DeliveryResult Last { get; set; }
 
         public async ValueTask<DeliveryResult> SendAsync(CancellationToken cancellationToken)
         {
@@ -314,11 +347,11 @@ internal sealed class TrackingDispatcher : IHostedService, IDisposable
         }
 
         /// <summary>Drops and counts what the retries could not deliver.</summary>
-        public void GiveUp(DeliveryResult last)
+        public void GiveUp()
         {
             if (_pending.Count > 0)
             {
-                Log.RetriesExhausted(dispatcher._logger, _pending.Count, destination.Name, _attempts, last.Reason);
+                Log.RetriesExhausted(dispatcher._logger, _pending.Count, destination.Name, _attempts, Last.Reason);
                 dispatcher._metrics.TrackingDropped(destination.Name, TrackingDropReason.RetriesExhausted, _pending.Count);
             }
         }

@@ -7,4 +7,6 @@ internal static class TrackingDropReason
     public const string Rejected = "rejected";
     public const string RetriesExhausted = "retries_exhausted";
     public const string Shutdown = "shutdown";
+    public const string DeadLettered = "dead_lettered";
+    public const string Deleted = "deleted";
 }

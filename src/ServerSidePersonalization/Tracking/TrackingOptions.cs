@@ -31,8 +31,11 @@ public sealed class TrackingOptions
     internal int EffectiveBacklogWarning => BacklogWarning ?? Math.Max(1, QueueCapacity / 5 * 4);
 
     /// <summary>
-    /// Keep queued events in a durable outbox. Reserved; not available in this version. Default false. Each destination
-    /// is switched on or off by its own <see cref="TrackingDestinationOptions"/>.
+    /// Keep impressions and clicks in a durable outbox (a Redis Stream per destination, shared by every instance) instead
+    /// of memory, so a crash or a deploy loses none: a request waits (at most <see cref="AppendTimeout"/>) until its events
+    /// are written, and an event leaves the outbox only once its destination accepted or rejected it. Needs Redis
+    /// (<c>Personalization:Cache:Redis</c> and <c>AddRedis()</c>). Conversions stay in memory. Default false. Each
+    /// destination is switched on or off by its own <see cref="TrackingDestinationOptions"/>.
     /// </summary>
     public bool Durable { get; set; }
 
@@ -57,4 +60,27 @@ public sealed class TrackingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan AuthFailurePause { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// In durable mode, the longest a request waits for its events to be written to the outbox; an event not written in
+    /// time (Redis down or slow) is queued in memory instead, counted and logged. Default 250 ms; 1 ms to 10 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan AppendTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// In durable mode, how long an event read by an instance may stay unacknowledged before any instance claims it and
+    /// delivers it again (an instance that died, or a delivery whose retries ran out). Keep it above the time a delivery
+    /// with all its retries takes (about 4 min with the defaults), or a slow vendor gets events twice (which it
+    /// de-duplicates by event id). Default 5 min; 10 ms to 1 h.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ClaimAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// In durable mode, how many times an event is read for delivery before it is moved to the destination's dead-letter
+    /// stream (with one error log) instead of being tried again. Default 5; 1 to 100.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxDeliveries { get; set; } = 5;
 }

@@ -12,6 +12,10 @@ internal sealed class TrackingQueue(ITrackingDestination destination, int capaci
     private readonly Channel<TrackingEvent> _channel = Channel.CreateUnbounded<TrackingEvent>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
+    // Durable mode: set when this process appended to the destination's outbox, so its reader looks before the next poll.
+    private readonly Channel<bool> _appended = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true, SingleWriter = false });
+
     private int _count;
 
     public ITrackingDestination Destination => destination;
@@ -36,4 +40,21 @@ internal sealed class TrackingQueue(ITrackingDestination destination, int capaci
     public void Release(int events) => Interlocked.Add(ref _count, -events);
 
     public void Close() => _channel.Writer.TryComplete();
+
+    /// <summary>Durable mode: an event for this destination was written to the outbox by this process.</summary>
+    public void Appended() => _appended.Writer.TryWrite(true);
+
+    /// <summary>Durable mode: waits until <see cref="Appended"/> was called (since the last wait) or the token fires; true when it was.</summary>
+    public async Task<bool> WaitForAppendAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _appended.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 }

@@ -37,8 +37,10 @@ public sealed class PersonalizationOptionsValidatorTests
     [InlineData("Personalization:Identity:MaxIdLength", "4", "MaxIdLength")]
     [InlineData("Personalization:Clicks:AllowedHosts:0", "https://shop.example", "Personalization:Clicks:AllowedHosts")]
     [InlineData("Personalization:Clicks:AllowedHosts:0", "shop.example/path", "Personalization:Clicks:AllowedHosts")]
-    [InlineData("Personalization:Tracking:Durable", "true", "Personalization:Tracking:Durable")]
     [InlineData("Personalization:Tracking:BatchSize", "0", "BatchSize")]
+    [InlineData("Personalization:Tracking:MaxDeliveries", "0", "MaxDeliveries")]
+    [InlineData("Personalization:Tracking:ClaimAfter", "00:00:00", "ClaimAfter")]
+    [InlineData("Personalization:Tracking:AppendTimeout", "00:01:00", "AppendTimeout")]
     [InlineData("Personalization:Cache:FailSafeRetryInterval", "02:00:00", "FailSafeRetryInterval")]
     public async Task Start_InvalidSetting_FailsNamingTheKey(string key, string? value, string expected)
     {
@@ -60,6 +62,21 @@ public sealed class PersonalizationOptionsValidatorTests
         Assert.Equal(
             "Personalization:MoEngage:ApiKey is required when Personalization:Provider is MoEngage.",
             Assert.Single(error.Failures));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Start_DurableWithoutRedis_FailsNamingBothKeys(bool addRedis)
+    {
+        var settings = new Dictionary<string, string?>(ValidMoEngage) { ["Personalization:Tracking:Durable"] = "true" };
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TestApp.StartAsync(
+            settings, services => { if (addRedis) { services.AddServerSidePersonalization().AddRedis(); } }));
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Contains("Personalization:Tracking:Durable", failure, StringComparison.Ordinal);
+        Assert.Contains("Personalization:Cache:Redis", failure, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -170,12 +170,11 @@ public sealed class RedisL2Tests : IAsyncLifetime
             Assert.Contains("<h1>Title of hero</h1>", await PageOnTheClockAsync(app, clock, $"visitor-{i}"), StringComparison.Ordinal);
         }
 
-        // Each page is a new visitor (an L1 miss). The first page's read and write (or the first two reads) fail, which
-        // opens the breaker for 5 s of the clock that has not moved since: every other page skips L2.
+        // Each page is a new visitor (an L1 miss). The first page's read fails, which (after the warm-up's calls) opens
+        // the breaker for 5 s of the clock that has not moved since: every other read and write skips L2.
         var failed = metrics.L2("get", "failure") + metrics.L2("get", "timeout") + metrics.L2("set", "failure") + metrics.L2("set", "timeout");
-        Assert.Equal(2, failed);
-        Assert.Equal(100, metrics.L2("get", "skipped") + metrics.L2("get", "failure") + metrics.L2("get", "timeout"));
-        Assert.InRange(metrics.L2("get", "skipped"), 98, 99);
+        Assert.Equal(1, failed);
+        Assert.Equal(99, metrics.L2("get", "skipped"));
         Assert.Single(app.Logs.Named("L2OutageStarted"));
         Assert.Empty(app.Logs.Named("L2OutageEnded"));
 

@@ -16,6 +16,12 @@ internal sealed class RecordingDestination : ITrackingDestination
     /// <summary>When set, deliveries wait for it: a vendor that does not answer.</summary>
     public TaskCompletionSource? Gate { get; init; }
 
+    /// <summary>When set, how the destination answers each batch (delivered by default); only delivered batches land in <see cref="Delivered"/>.</summary>
+    public Func<IReadOnlyList<TrackingEvent>, DeliveryResult>? Answer { get; init; }
+
+    /// <summary>Every event of every batch sent, each attempt.</summary>
+    public ConcurrentQueue<TrackingEvent> Sent { get; } = new();
+
     public string Name => "TestRecorder";
 
     public int MaxBatchSize => 100;
@@ -48,12 +54,20 @@ internal sealed class RecordingDestination : ITrackingDestination
 
         foreach (var trackingEvent in batch)
         {
-            Delivered.Enqueue(trackingEvent);
+            Sent.Enqueue(trackingEvent);
+        }
+
+        var result = Answer?.Invoke(batch) ?? DeliveryResult.Delivered;
+        if (result.Outcome == DeliveryOutcome.Delivered)
+        {
+            foreach (var trackingEvent in batch)
+            {
+                Delivered.Enqueue(trackingEvent);
+            }
         }
 
         Eventually.Notify();
-
-        return DeliveryResult.Delivered;
+        return result;
     }
 
     private List<TrackingEvent> Accepted(TrackingEventKind kind, string visitor) =>

@@ -32,18 +32,19 @@ internal sealed class ClickEndpoint(ClickTokens tokens, PersonalizationMetrics m
         MultipartHeadersLengthLimit = 2048,
     };
 
-    public Task RedirectAsync(HttpContext context)
+    public async Task RedirectAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!TryOpen(Single(context.Request.Query[TokenField]), HttpMethods.Get, out var token))
         {
-            return BadRequestAsync(context);
+            await BadRequestAsync(context).ConfigureAwait(false);
+            return;
         }
 
-        Track(context, token);
+        // In durable mode the click is in the outbox before the browser moves on (bounded by the append timeout).
+        await Track(context, token).ConfigureAwait(false);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Redirect(token.Target);
-        return Task.CompletedTask;
     }
 
     public async Task RecordAsync(HttpContext context)
@@ -56,7 +57,7 @@ internal sealed class ClickEndpoint(ClickTokens tokens, PersonalizationMetrics m
             return;
         }
 
-        Track(context, token);
+        await Track(context, token).ConfigureAwait(false);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
@@ -80,13 +81,14 @@ internal sealed class ClickEndpoint(ClickTokens tokens, PersonalizationMetrics m
         return true;
     }
 
-    private void Track(HttpContext context, ClickToken token)
+    /// <summary>Reports the click; the task completes once it is written (see <see cref="PersonalizationFeature.TrackedAsync"/>).</summary>
+    private Task Track(HttpContext context, ClickToken token)
     {
         var feature = Feature(context);
         if (!feature.CanTrack)
         {
             Log.ExcludedClick(logger, token.ExperienceKey, context.Request.Method, feature.ExcludedReason!);
-            return;
+            return Task.CompletedTask;
         }
 
         // Someone else's link still takes them where it leads, but reporting it would credit the renderer's variation
@@ -95,11 +97,12 @@ internal sealed class ClickEndpoint(ClickTokens tokens, PersonalizationMetrics m
         {
             metrics.ForeignClick();
             Log.ForeignClick(logger, token.ExperienceKey, context.Request.Method);
-            return;
+            return Task.CompletedTask;
         }
 
         feature.TrackClick(token.ExperienceKey, token.ToAttribution(), token.ElementId, token.SlotId, token.Action, token.Fields);
         Log.ClickRecorded(logger, token.ExperienceKey, token.ElementId);
+        return feature.TrackedAsync();
     }
 
     /// <summary>

@@ -174,7 +174,7 @@ public sealed class CardlyticsEventsDestinationTests : IAsyncLifetime, IDisposab
         _stub.ClientEvent = _ => Interlocked.Increment(ref calls) == 1 ? new StubResponse(500) : StubResponse.Json("{}");
         await using var app = await TestApp.StartAsync(_stub.Settings());
 
-        app.Services.GetRequiredService<TrackingPipeline>().Enqueue(Impression());
+        await app.Services.GetRequiredService<TrackingPipeline>().EnqueueAsync(Impression());
 
         Assert.True(await Eventually.TrueAsync(() => _stub.EventRequests.Count >= 2));
         Assert.Equal(Ids(_stub.EventRequests[0]), Ids(_stub.EventRequests[1]));

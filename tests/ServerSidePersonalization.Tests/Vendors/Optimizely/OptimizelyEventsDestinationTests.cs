@@ -80,7 +80,7 @@ public sealed class OptimizelyEventsDestinationTests : IAsyncLifetime, IDisposab
 
         for (var i = 0; i < 1200; i++)
         {
-            pipeline.Enqueue(new TrackingEvent(TrackingEventKind.Impression, "hero", attribution, identity, DateTimeOffset.UtcNow));
+            await pipeline.EnqueueAsync(new TrackingEvent(TrackingEventKind.Impression, "hero", attribution, identity, DateTimeOffset.UtcNow));
         }
 
         Assert.True(await Eventually.TrueAsync(() => OptimizelyStub.Events(_stub).Count >= 1200));

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace ServerSidePersonalization.Tests.Infrastructure;
+
+/// <summary>
+/// The Storefront sample as a real process: published once per test run (from the solution build, <c>--no-build</c>),
+/// started with <c>dotnet Storefront.dll</c> and configured by environment variables only, on a free loopback port read
+/// from its "Now listening on:" line. <see cref="KillAsync()"/> is SIGKILL: no shutdown, no drain. Disposing kills what is left.
+/// </summary>
+internal sealed class PublishedSample : IAsyncDisposable
+{
+    private static readonly Lazy<Task<string>> Published = new(PublishAsync);
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
+
+    private PublishedSample(Process process, ConcurrentQueue<string> output, Uri url)
+    {
+        _process = process;
+        _output = output;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    /// <summary>Everything the process wrote so far, for failure messages.</summary>
+    public string Output => string.Join('\n', _output);
+
+    public static async Task<PublishedSample> StartAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var directory = await Published.Value;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(directory, "Storefront.dll") },
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        var output = new ConcurrentQueue<string>();
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not { } line)
+            {
+                return;
+            }
+
+            output.Enqueue(line);
+            if (line.Split("Now listening on:", 2) is [_, var address])
+            {
+                listening.TrySetResult(new Uri(address.Trim()));
+            }
+        };
+        process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("The sample exited before listening:\n" + string.Join('\n', output)));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            // A real process starts in real time (slower while other tests build): bounded.
+            var url = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            return new PublishedSample(process, output, url);
+        }
+        catch
+        {
+            await KillAsync(process);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>SIGKILL, and waits until the process is gone.</summary>
+    public Task KillAsync() => KillAsync(_process);
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync(_process);
+        _process.Dispose();
+    }
+
+    private static async Task KillAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+    }
+
+    private static async Task<string> PublishAsync()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Middleware.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Middleware.sln not found above the test assembly.");
+        }
+
+        var output = Directory.CreateTempSubdirectory("ssp-storefront-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(output, recursive: true);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { "publish", Path.Combine(root, "samples", "Storefront"), "-c", "Release", "--no-build", "-o", output },
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var publish = Process.Start(info)!;
+        var stdout = publish.StandardOutput.ReadToEndAsync();
+        var stderr = publish.StandardError.ReadToEndAsync();
+        await publish.WaitForExitAsync();
+        if (publish.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish samples/Storefront failed ({publish.ExitCode}); build the solution in Release first:\n{await stdout}\n{await stderr}");
+        }
+
+        return output;
+    }
+}

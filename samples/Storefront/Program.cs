@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Storefront;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,6 +7,7 @@ builder.Services.AddRazorPages();
 // Redis (the L2 cache, the shared key ring, and with Personalization:Tracking:Durable=true the tracking outbox) is used
 // when Personalization:Cache:Redis holds a connection string.
 builder.Services.AddServerSidePersonalization().AddRedis();
+builder.Services.AddHealthChecks().AddPersonalization();
 
 var app = builder.Build();
 
@@ -19,6 +21,9 @@ app.UseServerSidePersonalization();
 
 app.MapRazorPages();
 app.MapPersonalizationClicks();
+
+// Degraded (still 200) names what is down: a provider, Redis, a paused or backed-up tracking destination.
+app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
 
 // A minimal API that renders an experience as JSON, for client code that wants the same variation.
 app.MapGet("/api/hero", async (HttpContext context) =>

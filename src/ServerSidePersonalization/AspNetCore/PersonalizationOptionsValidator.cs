@@ -27,6 +27,7 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
         ValidateCache(options.Cache, failures);
         ValidateClicks(options.Clicks, failures);
         ValidatePrivacy(options.Privacy, failures);
+        ValidateBacklogWarning(options.Tracking, failures);
 
         foreach (var key in options.Experiences)
         {
@@ -51,6 +52,15 @@ internal sealed partial class PersonalizationOptionsValidator(IServiceProvider s
         if (options.Tracking.Durable && services.GetService<TrackingOutboxFactory>()?.IsConfigured(services, options) != true)
         {
             failures.Add($"{Section}:Tracking:Durable is true, but Redis is not configured: set {Section}:Cache:Redis to a connection string and call AddServerSidePersonalization().AddRedis(), or set {Section}:Tracking:Durable to false.");
+        }
+    }
+
+    /// <summary>A warning above the capacity could never fire: the queue drops events before it gets there.</summary>
+    private static void ValidateBacklogWarning(TrackingOptions tracking, List<string> failures)
+    {
+        if (tracking.BacklogWarning > tracking.QueueCapacity)
+        {
+            failures.Add($"{Section}:Tracking:BacklogWarning ({tracking.BacklogWarning}) must not be above {Section}:Tracking:QueueCapacity ({tracking.QueueCapacity}).");
         }
     }
 

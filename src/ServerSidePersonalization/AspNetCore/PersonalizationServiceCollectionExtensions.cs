@@ -99,6 +99,7 @@ public static class PersonalizationServiceCollectionExtensions
     private static void AddCache(IServiceCollection services)
     {
         services.AddMetrics();
+        services.TryAddSingleton<PersonalizationState>();
         services.TryAddSingleton<PersonalizationMetrics>();
         services.TryAddSingleton<L1Cache>();
 

@@ -124,14 +124,30 @@ internal sealed class ExperienceCache : IExperienceSource
         return new ExperienceFetchResult(found, failed, loaded?.Cookies);
     }
 
-    /// <summary>One shared load: L2 in one round trip, then the provider for what L2 did not have fresh.</summary>
+    /// <summary>One shared load, as one span tagged with where its answers came from.</summary>
     private async Task<Loaded> LoadAsync(Load load)
+    {
+        using var activity = PersonalizationActivities.StartCacheLoad(ProviderName, load.Keys);
+        var loaded = await LoadFromL2ThenProviderAsync(load).ConfigureAwait(false);
+        if (activity is not null)
+        {
+            var origins = load.Keys.Select(k => loaded.Lookups.TryGetValue(k, out var lookup) ? lookup.Origin : ExperienceOrigin.None)
+                .Select(PersonalizationMetrics.OriginTag).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            PersonalizationActivities.Origin(activity, string.Join(',', origins));
+        }
+
+        return loaded;
+    }
+
+    /// <summary>L2 in one round trip, then the provider for what L2 did not have fresh.</summary>
+    private async Task<Loaded> LoadFromL2ThenProviderAsync(Load load)
     {
         var now = _time.GetUtcNow();
         var lookups = new Dictionary<string, Lookup>(load.Keys.Count, StringComparer.Ordinal);
         var stale = load.Stale is null ? new Dictionary<string, CacheEntry>(StringComparer.Ordinal) : new(load.Stale, StringComparer.Ordinal);
         var missing = load.Keys;
 
+        using var l2Activity = _l2 is null ? null : PersonalizationActivities.StartL2Get(ProviderName, load.Keys);
         if (_l2 is not null && await _l2.TryGetAsync([.. load.Keys.Select(load.EntryKey)]).ConfigureAwait(false) is { } values)
         {
             missing = [];
@@ -156,8 +172,15 @@ internal sealed class ExperienceCache : IExperienceSource
 
                 missing.Add(key);
             }
+
+            PersonalizationActivities.Outcome(l2Activity, missing.Count == 0 ? "hit" : missing.Count == load.Keys.Count ? "miss" : "partial");
+        }
+        else
+        {
+            PersonalizationActivities.Outcome(l2Activity, "unavailable", failed: true);
         }
 
+        l2Activity?.Dispose();
         if (missing.Count == 0)
         {
             return new Loaded(lookups, []);

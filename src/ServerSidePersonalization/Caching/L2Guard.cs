@@ -30,6 +30,7 @@ internal sealed class L2Guard
         _metrics = metrics;
         _logger = logger;
         var cache = options.Value.Cache;
+        _metrics.L2Breaker(open: false);
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
@@ -41,6 +42,7 @@ internal sealed class L2Guard
                 BreakDuration = cache.DistributedBreakDuration,
                 OnOpened = args =>
                 {
+                    _metrics.L2Breaker(open: true);
                     if (Interlocked.CompareExchange(ref _outageStarted, _time.GetTimestamp(), -1) == -1)
                     {
                         var problem = args.Outcome.Exception is TimeoutRejectedException ? "timed out" : args.Outcome.Exception?.GetType().Name ?? "failed";
@@ -51,6 +53,7 @@ internal sealed class L2Guard
                 },
                 OnClosed = _ =>
                 {
+                    _metrics.L2Breaker(open: false);
                     var started = Interlocked.Exchange(ref _outageStarted, -1);
                     var failures = Interlocked.Exchange(ref _failuresInOutage, 0);
                     if (started != -1)

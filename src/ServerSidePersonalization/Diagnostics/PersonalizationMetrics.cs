@@ -1,27 +1,42 @@
 using System.Diagnostics.Metrics;
 using ServerSidePersonalization.Caching;
+using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.Diagnostics;
 
-/// <summary>The library's instruments, created once from <see cref="IMeterFactory"/>.</summary>
+/// <summary>
+/// The library's instruments, created once from <see cref="IMeterFactory"/>. Breaker and pause changes are also kept in
+/// <see cref="PersonalizationState"/>, which the observable gauges and the health check read.
+/// </summary>
 internal sealed class PersonalizationMetrics
 {
     private readonly Counter<long> _lookups;
     private readonly Counter<long> _l2Operations;
     private readonly Counter<long> _providerCalls;
     private readonly Counter<long> _providerSkipped;
+    private readonly Histogram<double> _providerDuration;
+    private readonly Counter<long> _providerFailures;
     private readonly Counter<long> _trackingEvents;
     private readonly Counter<long> _trackingPauses;
     private readonly Counter<long> _foreignClicks;
     private readonly Counter<long> _excluded;
+    private readonly PersonalizationState _state;
 
-    public PersonalizationMetrics(IMeterFactory meterFactory)
+    public PersonalizationMetrics(IMeterFactory meterFactory, PersonalizationState state)
     {
+        _state = state;
         var meter = meterFactory.Create(PersonalizationTelemetry.MeterName);
         _lookups = meter.CreateCounter<long>(PersonalizationTelemetry.ExperienceLookups, "{lookup}", "Experience lookups by where the answer came from.");
         _l2Operations = meter.CreateCounter<long>(PersonalizationTelemetry.L2Operations, "{operation}", "L2 reads and writes by outcome.");
         _providerCalls = meter.CreateCounter<long>(PersonalizationTelemetry.ProviderCalls, "{call}", "Provider calls made on cache misses.");
         _providerSkipped = meter.CreateCounter<long>(PersonalizationTelemetry.ProviderSkipped, "{call}", "Provider fetches not made because its circuit breaker is open.");
+        _providerDuration = meter.CreateHistogram<double>(
+            PersonalizationTelemetry.ProviderDuration, "s", "Provider fetch durations by outcome.", advice: new() { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _providerFailures = meter.CreateCounter<long>(PersonalizationTelemetry.ProviderFailures, "{call}", "Failed provider fetches by reason.");
+        meter.CreateObservableGauge(PersonalizationTelemetry.ProviderBreakerState, ObserveProviderBreakers, "{open}", "1 while the provider's circuit breaker is open.");
+        meter.CreateObservableGauge(PersonalizationTelemetry.L2BreakerState, ObserveL2Breaker, "{open}", "1 while L2 is skipped as unreachable.");
+        meter.CreateObservableGauge(PersonalizationTelemetry.TrackingQueueLength, ObserveQueues, "{event}", "Tracking events waiting or being delivered, by destination.");
+        meter.CreateObservableGauge(PersonalizationTelemetry.TrackingPaused, ObservePauses, "{paused}", "1 while the destination is paused for refused credentials.");
         _trackingEvents = meter.CreateCounter<long>(PersonalizationTelemetry.TrackingEvents, "{event}", "Tracking events delivered or dropped, by destination.");
         _trackingPauses = meter.CreateCounter<long>(PersonalizationTelemetry.TrackingPauses, "{pause}", "Destinations paused because they refused their credentials.");
         _foreignClicks = meter.CreateCounter<long>(PersonalizationTelemetry.ForeignClicks, "{click}", "Clicks on tracked links by someone other than the user they were rendered for; not reported.");
@@ -58,6 +73,42 @@ internal sealed class PersonalizationMetrics
         if (_providerSkipped.Enabled)
         {
             _providerSkipped.Add(1, new KeyValuePair<string, object?>("provider", provider));
+        }
+    }
+
+    /// <summary>A provider fetch made (not skipped), how it ended and how long it took.</summary>
+    public void ProviderFetched(string provider, string outcome, TimeSpan elapsed)
+    {
+        if (_providerDuration.Enabled)
+        {
+            _providerDuration.Record(elapsed.TotalSeconds, new("provider", provider), new("outcome", outcome));
+        }
+    }
+
+    /// <summary>A provider fetch that failed, by <paramref name="reason"/> (failed_keys, timeout, error).</summary>
+    public void ProviderFailed(string provider, string reason)
+    {
+        if (_providerFailures.Enabled)
+        {
+            _providerFailures.Add(1, new("provider", provider), new("reason", reason));
+        }
+    }
+
+    /// <summary>A provider's circuit breaker opened or closed (closed also when the provider is first set up).</summary>
+    public void ProviderBreaker(string provider, bool open) => _state.ProviderBreaker(provider, open);
+
+    /// <summary>The L2 circuit breaker opened or closed (closed also when L2 is first set up).</summary>
+    public void L2Breaker(bool open) => _state.L2Breaker(open);
+
+    /// <summary>The tracking queues, whose lengths the queue gauge reports.</summary>
+    public void ObserveQueues(IReadOnlyList<TrackingQueue> queues) => _state.ObserveQueues(queues);
+
+    /// <summary>An event queued for <paramref name="destination"/>.</summary>
+    public void TrackingEnqueued(string destination)
+    {
+        if (_trackingEvents.Enabled)
+        {
+            _trackingEvents.Add(1, new("destination", destination), new("outcome", "enqueued"));
         }
     }
 
@@ -98,11 +149,15 @@ internal sealed class PersonalizationMetrics
     /// <summary>A destination paused because it refused its credentials (one per outage).</summary>
     public void TrackingPaused(string destination)
     {
+        _state.DestinationPaused(destination, paused: true);
         if (_trackingPauses.Enabled)
         {
             _trackingPauses.Add(1, new KeyValuePair<string, object?>("destination", destination));
         }
     }
+
+    /// <summary>A paused destination delivered again.</summary>
+    public void TrackingResumed(string destination) => _state.DestinationPaused(destination, paused: false);
 
     /// <summary>An event a destination was meant to report but could not for this visitor (no id the vendor knows).</summary>
     public void TrackingSkipped(string destination, string reason)
@@ -131,7 +186,20 @@ internal sealed class PersonalizationMetrics
         }
     }
 
-    private static string OriginTag(ExperienceOrigin origin) => origin switch
+    private IEnumerable<Measurement<long>> ObserveProviderBreakers() =>
+        _state.ProviderBreakers.Select(b => new Measurement<long>(b.Value ? 1 : 0, new KeyValuePair<string, object?>("provider", b.Key)));
+
+    private IEnumerable<Measurement<long>> ObserveL2Breaker() =>
+        _state.HasL2 ? [new Measurement<long>(_state.L2Unreachable ? 1 : 0)] : [];
+
+    private IEnumerable<Measurement<long>> ObserveQueues() =>
+        _state.Queues.Select(q => new Measurement<long>(q.Count, new KeyValuePair<string, object?>("destination", q.Destination.Name)));
+
+    private IEnumerable<Measurement<long>> ObservePauses() =>
+        _state.Queues.Select(q => new Measurement<long>(
+            _state.IsPaused(q.Destination.Name) ? 1 : 0, new KeyValuePair<string, object?>("destination", q.Destination.Name)));
+
+    internal static string OriginTag(ExperienceOrigin origin) => origin switch
     {
         ExperienceOrigin.L1 => "l1",
         ExperienceOrigin.L2 => "l2",

@@ -173,6 +173,7 @@ internal sealed partial class TrackingDispatcher : IHostedService, IDisposable
             {
                 if (lane.TryResume())
                 {
+                    _metrics.TrackingResumed(lane.Destination.Name);
                     Log.DestinationResumed(_logger, lane.Destination.Name);
                 }
 
@@ -310,6 +311,7 @@ internal sealed partial class TrackingDispatcher : IHostedService, IDisposable
                 dispatcher._metrics.TrackingRetried(destination.Name, _pending.Count);
             }
 
+            using var activity = PersonalizationActivities.StartDelivery(destination.Name, _pending, _attempts);
             DeliveryResult result;
             try
             {
@@ -317,6 +319,7 @@ internal sealed partial class TrackingDispatcher : IHostedService, IDisposable
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                PersonalizationActivities.Outcome(activity, "cancelled");
                 throw;
             }
             catch (Exception ex)
@@ -324,6 +327,7 @@ internal sealed partial class TrackingDispatcher : IHostedService, IDisposable
                 result = DeliveryResult.Retry(ex is HttpRequestException http ? $"network error ({http.HttpRequestError})" : ex.GetType().Name);
             }
 
+            PersonalizationActivities.Outcome(activity, PersonalizationActivities.DeliveryOutcome(result.Outcome), result.Outcome != DeliveryOutcome.Delivered);
             switch (result.Outcome)
             {
                 case DeliveryOutcome.Delivered:

@@ -21,6 +21,16 @@ public sealed class TrackingOptions
     public int QueueCapacity { get; set; } = 10_000;
 
     /// <summary>
+    /// The backlog (events waiting or being delivered for one destination) above which the health check reports
+    /// Degraded. Default null: 80% of <see cref="QueueCapacity"/>; 1 to 1,000,000, and not above the capacity.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int? BacklogWarning { get; set; }
+
+    /// <summary>The backlog warning in effect: <see cref="BacklogWarning"/>, else 80% of the capacity (at least 1).</summary>
+    internal int EffectiveBacklogWarning => BacklogWarning ?? Math.Max(1, QueueCapacity / 5 * 4);
+
+    /// <summary>
     /// Keep impressions and clicks in a durable outbox (a Redis Stream per destination, shared by every instance) instead
     /// of memory, so a crash or a deploy loses none: a request waits (at most <see cref="AppendTimeout"/>) until its events
     /// are written, and an event leaves the outbox only once its destination accepted or rejected it. Needs Redis

@@ -41,6 +41,7 @@ internal sealed class TrackingPipeline
             .Concat(applicationDestinations)
             .Select(d => new TrackingQueue(d, tracking.QueueCapacity))];
         _metrics = metrics;
+        metrics.ObserveQueues(_queues);
         _logger = logger;
         _dropLog = new LogThrottle(time, TimeSpan.FromSeconds(10));
         _fallbackLog = new LogThrottle(time, TimeSpan.FromSeconds(10));
@@ -110,6 +111,7 @@ internal sealed class TrackingPipeline
                 (Outbox: Outbox!, Destination: queue.Destination.Name, Payload: payload)).ConfigureAwait(false);
             if (appended)
             {
+                _metrics.TrackingEnqueued(queue.Destination.Name);
                 queue.Appended();
             }
             else
@@ -141,7 +143,11 @@ internal sealed class TrackingPipeline
 
     private void AddToMemory(TrackingQueue queue, TrackingEvent trackingEvent)
     {
-        if (!queue.TryAdd(trackingEvent))
+        if (queue.TryAdd(trackingEvent))
+        {
+            _metrics.TrackingEnqueued(queue.Destination.Name);
+        }
+        else
         {
             Dropped(queue, _closed ? TrackingDropReason.Shutdown : TrackingDropReason.QueueFull, queue.Count);
         }

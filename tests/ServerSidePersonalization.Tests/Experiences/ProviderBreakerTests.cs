@@ -22,9 +22,7 @@ public sealed class ProviderBreakerTests : IAsyncLifetime
     public async Task VendorFailing_FiveFailedFetchesOpenTheBreaker_PagesSkipItUntilOneFetchAfterTheBreakSucceeds()
     {
         var failing = true;
-        _stub.Respond = request => Volatile.Read(ref failing)
-            ? StubResponse.Json("""{"title":"Internal Server Error"}""", 500)
-            : MoEngageStub.Answer()(request);
+        _stub.Respond = MoEngageStub.AnswerUnless(() => Volatile.Read(ref failing));
         await using var app = await StartAsync();
         using var metrics = new MetricsCollector(app.Services);
 

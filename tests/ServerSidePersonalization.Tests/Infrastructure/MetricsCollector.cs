@@ -6,8 +6,9 @@ using ServerSidePersonalization.Diagnostics;
 namespace ServerSidePersonalization.Tests.Infrastructure;
 
 /// <summary>
-/// The library's counters for one app only, through a <see cref="MetricCollector{T}"/> per instrument scoped to that
-/// app's <see cref="IMeterFactory"/>, so tests running in parallel do not see each other's measurements.
+/// The library's instruments for one app only, through a <see cref="MetricCollector{T}"/> per instrument scoped to that
+/// app's <see cref="IMeterFactory"/>, so tests running in parallel do not see each other's measurements. Counters and
+/// gauges are <see cref="long"/>; the duration histogram is <see cref="double"/>.
 /// </summary>
 internal sealed class MetricsCollector : IDisposable
 {
@@ -20,6 +21,7 @@ internal sealed class MetricsCollector : IDisposable
     ];
 
     private readonly Dictionary<string, MetricCollector<long>> _collectors;
+    private readonly Dictionary<string, MetricCollector<double>> _durations;
 
     public MetricsCollector(IServiceProvider services)
     {
@@ -28,7 +30,35 @@ internal sealed class MetricsCollector : IDisposable
             name => name,
             name => new MetricCollector<long>(factory, PersonalizationTelemetry.MeterName, name),
             StringComparer.Ordinal);
+        _durations = Instruments.ToDictionary(
+            name => name,
+            name => new MetricCollector<double>(factory, PersonalizationTelemetry.MeterName, name),
+            StringComparer.Ordinal);
     }
+
+    /// <summary>Every instrument name the library publishes.</summary>
+    public static IReadOnlyList<string> AllInstruments => Instruments;
+
+    /// <summary>Every measurement of <paramref name="instrument"/>, of either type, with its value as a double.</summary>
+    public IReadOnlyList<(double Value, IReadOnlyDictionary<string, object?> Tags)> Measurements(string instrument) =>
+    [
+        .. _collectors[instrument].GetMeasurementSnapshot().Select(m => ((double)m.Value, m.Tags)),
+        .. _durations[instrument].GetMeasurementSnapshot().Select(m => (m.Value, m.Tags)),
+    ];
+
+    /// <summary>Reads the observable gauges now (each reading becomes one measurement).</summary>
+    public void Observe()
+    {
+        foreach (var collector in _collectors.Values)
+        {
+            collector.RecordObservableInstruments();
+        }
+    }
+
+    /// <summary>The last reading of gauge <paramref name="instrument"/> whose tags include all of <paramref name="tags"/> (after <see cref="Observe"/>).</summary>
+    public long? Gauge(string instrument, params (string Key, string Value)[] tags) =>
+        _collectors[instrument].GetMeasurementSnapshot()
+            .LastOrDefault(m => tags.All(t => m.Tags.TryGetValue(t.Key, out var value) && value?.ToString() == t.Value))?.Value;
 
     /// <summary>The sum of <paramref name="instrument"/> over measurements whose tags include all of <paramref name="tags"/>.</summary>
     public long Sum(string instrument, params (string Key, string Value)[] tags) =>
@@ -43,6 +73,11 @@ internal sealed class MetricsCollector : IDisposable
     public void Dispose()
     {
         foreach (var collector in _collectors.Values)
+        {
+            collector.Dispose();
+        }
+
+        foreach (var collector in _durations.Values)
         {
             collector.Dispose();
         }

@@ -126,6 +126,21 @@ internal sealed class TestApp : IAsyncDisposable
         configure(context);
     });
 
+    /// <summary>
+    /// GETs a page whose L2 calls may wait on a store that does not answer, moving <paramref name="clock"/> past
+    /// <paramref name="timeout"/> (the L2 timeout) each time the page waits on it.
+    /// </summary>
+    public async Task<string> GetPageOnTheClockAsync(string path, ObservedClock clock, TimeSpan timeout, params (string Name, string Value)[] cookies)
+    {
+        var page = GetPageAsync(path, cookies);
+        while (await Eventually.TrueAsync(() => page.IsCompleted || clock.HasTimer(timeout)) && !page.IsCompleted)
+        {
+            clock.Advance(timeout);
+        }
+
+        return await page;
+    }
+
     public async Task<IdentityDto> GetIdentityAsync(params (string Name, string Value)[] cookies)
     {
         using var response = await GetAsync("/identity", cookies);

@@ -37,6 +37,21 @@ public sealed partial class StorefrontTests : IClassFixture<WebApplicationFactor
     }
 
     [Fact]
+    public async Task Healthz_AllWell_200WithThePersonalizationCheckHealthy()
+    {
+        using var client = CreateClient(_factory);
+
+        using var response = await client.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
+        var check = body.RootElement.GetProperty("checks").GetProperty("personalization");
+        Assert.Equal("Healthy", check.GetProperty("status").GetString());
+        Assert.Equal("Personalization is working.", check.GetProperty("description").GetString());
+    }
+
+    [Fact]
     public async Task Home_ReturningVisitor_SeesTheSameTitleEveryTime()
     {
         using var client = CreateClient(_factory);

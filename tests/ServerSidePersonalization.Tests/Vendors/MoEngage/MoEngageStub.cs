@@ -49,6 +49,10 @@ internal static class MoEngageStub
         ["type"] = "Web Personalization",
     };
 
+    /// <summary>A 500 while <paramref name="failing"/> holds, else the answer of <see cref="Answer"/>: a vendor outage a test ends.</summary>
+    public static Func<RecordedRequest, StubResponse> AnswerUnless(Func<bool> failing) => request =>
+        failing() ? StubResponse.Json("""{"title":"Internal Server Error"}""", 500) : Answer()(request);
+
     /// <summary>Answers every requested key for which <paramref name="has"/> holds, with a Title and a CtaUrl.</summary>
     public static Func<RecordedRequest, StubResponse> Answer(Func<string, bool>? has = null, Func<string, string>? title = null) => request =>
     {

@@ -28,20 +28,7 @@ internal sealed class PublishedSample : IAsyncDisposable
 
     public static async Task<PublishedSample> StartAsync(IReadOnlyDictionary<string, string> environment)
     {
-        var directory = await Published.Value;
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(directory, "Storefront.dll") },
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
+        var info = await StartInfoAsync(environment);
 
         var output = new ConcurrentQueue<string>();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -76,6 +63,30 @@ internal sealed class PublishedSample : IAsyncDisposable
             process.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Runs the sample until it exits by itself (a start-up that fails), bounded: its exit code and everything it wrote.
+    /// Fails the test when it is still running after the bound (it started instead).
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        using var process = Process.Start(await StartInfoAsync(environment))
+            ?? throw new InvalidOperationException("dotnet did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            // A real process starts (and fails) in real time, slower while other tests build: bounded.
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            await KillAsync(process);
+            throw new InvalidOperationException("The sample did not exit by itself:\n" + await output);
+        }
+
+        return (process.ExitCode, await output + "\n" + await error);
     }
 
     /// <summary>SIGKILL, and waits until the process is gone.</summary>
@@ -124,5 +135,25 @@ internal sealed class PublishedSample : IAsyncDisposable
         }
 
         return output;
+    }
+
+    private static async Task<ProcessStartInfo> StartInfoAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var directory = await Published.Value;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(directory, "Storefront.dll") },
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return info;
     }
 }

@@ -176,19 +176,20 @@ public sealed partial class StorefrontTests : IClassFixture<WebApplicationFactor
     }
 
     [Fact]
-    public void Start_MoEngageWithoutApiKey_FailsNamingTheKey()
+    public async Task Start_MoEngageWithoutApiKey_FailsNamingTheKey()
     {
-        using var factory = _factory.WithWebHostBuilder(web => web.ConfigureAppConfiguration((_, config) =>
-            config.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Personalization:Provider"] = "MoEngage",
-                ["Personalization:MoEngage:DataCenter"] = "01",
-                ["Personalization:MoEngage:WorkspaceId"] = "WS",
-            })));
+        // The published sample as a real process: WebApplicationFactory races the app's own disposal when its start-up
+        // fails, and may report that (ObjectDisposedException) instead of the validation error.
+        var (exitCode, output) = await PublishedSample.RunUntilExitAsync(new Dictionary<string, string>
+        {
+            ["Personalization__Provider"] = "MoEngage",
+            ["Personalization__MoEngage__DataCenter"] = "01",
+            ["Personalization__MoEngage__WorkspaceId"] = "WS",
+        });
 
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
-
-        Assert.Contains("Personalization:MoEngage:ApiKey", error.Message, StringComparison.Ordinal);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("OptionsValidationException", output, StringComparison.Ordinal);
+        Assert.Contains("Personalization:MoEngage:ApiKey", output, StringComparison.Ordinal);
     }
 
     private sealed class SeededVisitorIds(int seed) : ServerSidePersonalization.Identity.VisitorIdGenerator

@@ -147,7 +147,8 @@ internal sealed class ExperienceCache : IExperienceSource
         var stale = load.Stale is null ? new Dictionary<string, CacheEntry>(StringComparer.Ordinal) : new(load.Stale, StringComparer.Ordinal);
         var missing = load.Keys;
 
-        using var l2Activity = _l2 is null ? null : PersonalizationActivities.StartL2Get(ProviderName, load.Keys);
+        // Ended below, before the provider call: the L2 span covers the read only.
+        var l2Activity = _l2 is null ? null : PersonalizationActivities.StartL2Get(ProviderName, load.Keys);
         if (_l2 is not null && await _l2.TryGetAsync([.. load.Keys.Select(load.EntryKey)]).ConfigureAwait(false) is { } values)
         {
             missing = [];

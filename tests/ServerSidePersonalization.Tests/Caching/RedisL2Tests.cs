@@ -159,7 +159,7 @@ public sealed class RedisL2Tests : IAsyncLifetime
     public async Task Outage_RedisStopped_PagesAnswerAndTheBreakerSkipsL2ThenRecovers()
     {
         var clock = new ObservedClock();
-        await using var app = await StartAsync(clock, (Timeout, "00:00:00.100"));
+        await using var app = await StartAsync(clock, (L2Timeout, "00:00:00.100"));
         using var metrics = new MetricsCollector(app.Services);
         await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "warm-up"));
         await WaitForKeysAsync(1);
@@ -205,7 +205,7 @@ public sealed class RedisL2Tests : IAsyncLifetime
     [Fact]
     public async Task Outage_RedisHangs_PagesStillRender()
     {
-        await using var app = await StartAsync((Timeout, "00:00:00.100"));
+        await using var app = await StartAsync((L2Timeout, "00:00:00.100"));
         using var metrics = new MetricsCollector(app.Services);
         await app.GetPageAsync("/Tags/Hero", ("ssp_vid", "warm-up"));
         await _redis.PauseAsync();
@@ -246,13 +246,13 @@ public sealed class RedisL2Tests : IAsyncLifetime
 
     // Any failed L2 call opens the breaker for 5 s, and these tests share two cores with the rest of the suite: a real
     // Redis gets 2 s before a call counts as failed. The outage tests set the 100 ms default back.
-    private const string Timeout = "Personalization:Cache:DistributedTimeout";
+    private const string L2Timeout = "Personalization:Cache:DistributedTimeout";
 
     private Task<TestApp> StartAsync(params (string Key, string? Value)[] settings) => StartAsync(null, settings);
 
     private Task<TestApp> StartAsync(TimeProvider? time, params (string Key, string? Value)[] settings) =>
         TestApp.StartAsync(
-            MoEngageStub.Settings(_stub, [("Personalization:Cache:Redis", _redis.ConnectionString), (Timeout, "00:00:02"), .. settings]),
+            MoEngageStub.Settings(_stub, [("Personalization:Cache:Redis", _redis.ConnectionString), (L2Timeout, "00:00:02"), .. settings]),
             services => services.AddServerSidePersonalization().AddRedis(),
             beforePersonalization: app => app.UseTestUser(),
             time: time);

@@ -20,8 +20,8 @@ public sealed class TrackingDispatcherTests : IDisposable
     {
         // What WebApplicationFactory does: it stops the host while the app's own Run() stops it too, and Run() disposes
         // the host as soon as its own stop returns.
-        var slow = new SlowDestination();
-        await using var app = await StartAsync(slow);
+        var held = new HeldDestination();
+        await using var app = await StartAsync(held);
         for (var i = 0; i < 3; i++)
         {
             await app.GetAsync("/track", ("ssp_vid", $"visitor-{i}"));
@@ -31,18 +31,18 @@ public sealed class TrackingDispatcherTests : IDisposable
         var first = dispatcher.StopAsync(CancellationToken.None);
         var second = dispatcher.StopAsync(CancellationToken.None);
         Assert.False(second.IsCompleted, "The second stop did not wait for the drain.");
-        slow.Answer();
+        held.Answer();
         await second;
         ((IDisposable)dispatcher).Dispose();
 
         Assert.Null(await Record.ExceptionAsync(() => first));
-        Assert.Equal(3, slow.Delivered.Count);
+        Assert.Equal(3, held.Delivered.Count);
     }
 
     [Fact]
     public async Task StopAsync_AfterDispose_DoesNotThrow()
     {
-        var destination = new SlowDestination();
+        var destination = new HeldDestination();
         destination.Answer();
         await using var app = await StartAsync(destination);
         var dispatcher = Dispatcher(app);
@@ -56,7 +56,7 @@ public sealed class TrackingDispatcherTests : IDisposable
     private static IHostedService Dispatcher(TestApp app) =>
         app.Services.GetServices<IHostedService>().Single(s => s.GetType().Name == "TrackingDispatcher");
 
-    private Task<TestApp> StartAsync(SlowDestination destination) => TestApp.StartAsync(
+    private Task<TestApp> StartAsync(HeldDestination destination) => TestApp.StartAsync(
         new Dictionary<string, string?>
         {
             ["Personalization:Local:File"] = _files.WriteSingle(("hero", new { Title = "Hi" })),
@@ -72,13 +72,13 @@ public sealed class TrackingDispatcherTests : IDisposable
         }));
 
     /// <summary>A destination that holds every delivery until the test lets it answer.</summary>
-    private sealed class SlowDestination : ITrackingDestination
+    private sealed class HeldDestination : ITrackingDestination
     {
         private readonly TaskCompletionSource _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public ConcurrentQueue<TrackingEvent> Delivered { get; } = new();
 
-        public string Name => "Slow";
+        public string Name => "Held";
 
         public int MaxBatchSize => 1;
 

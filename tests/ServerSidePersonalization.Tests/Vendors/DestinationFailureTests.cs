@@ -103,6 +103,7 @@ public sealed class DestinationFailureTests : IAsyncLifetime, IDisposable
     public async Task CredentialsRefused_PageUnaffected_DestinationPausedWithOneErrorThenDelivers(string destination, int status, string setting)
     {
         var eventsPath = destination == "Optimizely" ? OptimizelyStub.EventsPath : CardlyticsStub.ClientEventPath;
+        // Settings first: a CardlyticsStub answers the stub with its own defaults, which the answer below replaces.
         var settings = destination == "Optimizely" ? OptimizelyStub.Settings(_stub) : new CardlyticsStub(_stub).Settings();
         var refused = true;
         _stub.Respond = request =>

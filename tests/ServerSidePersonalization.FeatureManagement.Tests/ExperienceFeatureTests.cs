@@ -53,6 +53,9 @@ public sealed class ExperienceFeatureTests
 
         Assert.Contains("<p id=\"asked\">1|Title 1|/offers/1</p>", html, StringComparison.Ordinal);
         Assert.Empty(app.Impressions);
+
+        // The visitor is the targeting user: Feature Management does not warn that variants lack one.
+        Assert.Empty(app.Warnings);
     }
 
     [Theory]

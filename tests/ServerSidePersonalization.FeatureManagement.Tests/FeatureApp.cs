@@ -23,8 +23,9 @@ internal sealed class FeatureApp : IAsyncDisposable
     private const string Browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     private static readonly Lazy<string> EmptyContentRoot = new(() => Directory.CreateTempSubdirectory("ssp-fm-content-root-").FullName);
 
-    private FeatureApp(WebApplication app, FixedProvider provider, Recorder recorder)
+    private FeatureApp(WebApplication app, FixedProvider provider, Recorder recorder, WarningLog warnings)
     {
+        Warnings = warnings.Logged;
         App = app;
         Provider = provider;
         Client = app.GetTestClient();
@@ -40,6 +41,9 @@ internal sealed class FeatureApp : IAsyncDisposable
 
     public FixedProvider Provider { get; }
 
+    /// <summary>Every warning or worse logged, as category and message.</summary>
+    public ConcurrentQueue<string> Warnings { get; }
+
     public IReadOnlyList<TrackingEvent> Impressions => [.. _recorder.Events.Where(e => e.Kind == TrackingEventKind.Impression)];
 
     /// <summary>Starts an app whose visitors all get <c>home-hero</c> in <paramref name="variation"/> (none when null).</summary>
@@ -54,7 +58,8 @@ internal sealed class FeatureApp : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["FeatureManagement:Beta"] = "true" });
-        builder.Logging.ClearProviders();
+        var warnings = new WarningLog();
+        builder.Logging.ClearProviders().AddProvider(warnings);
 
         var provider = new FixedProvider(variation);
         var recorder = new Recorder();
@@ -72,7 +77,7 @@ internal sealed class FeatureApp : IAsyncDisposable
         app.UseServerSidePersonalization();
         app.MapRazorPages();
         await app.StartAsync();
-        return new FeatureApp(app, provider, recorder);
+        return new FeatureApp(app, provider, recorder, warnings);
     }
 
     public async ValueTask DisposeAsync()
@@ -131,5 +136,31 @@ internal sealed class FeatureApp : IAsyncDisposable
 
         public Task<DeliveryResult> SendAsync(IReadOnlyList<TrackingEvent> batch, CancellationToken cancellationToken) =>
             Task.FromResult(DeliveryResult.Delivered);
+    }
+
+    private sealed class WarningLog : ILoggerProvider, ILogger
+    {
+        public ConcurrentQueue<string> Logged { get; private init; } = new();
+
+        private string Category { get; init; } = string.Empty;
+
+        public ILogger CreateLogger(string categoryName) => new WarningLog { Logged = Logged, Category = categoryName };
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                Logged.Enqueue($"{Category}: {formatter(state, exception)}");
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -15,7 +15,8 @@ public static class PersonalizationWebApplicationFactoryExtensions
     /// <summary>
     /// A factory whose site gives every visitor the experiences pinned by <paramref name="configure"/> (keys not pinned
     /// are absent) and records the impressions and clicks it tracks instead of reporting them: no vendor is called, and
-    /// no vendor destination is on. Calling it again on the result replaces the pins.
+    /// no vendor destination is on. Calling it again on the result replaces the pins. The site's privacy rules still
+    /// hold: a request needs a browser's User-Agent, since one without is a bot (fallback content, nothing recorded).
     /// </summary>
     public static WebApplicationFactory<TEntryPoint> WithPersonalization<TEntryPoint>(
         this WebApplicationFactory<TEntryPoint> factory, Action<PinnedExperiences> configure)

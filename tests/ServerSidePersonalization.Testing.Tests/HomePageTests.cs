@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace ServerSidePersonalization.Testing.Tests;
 
-// The README's "Testing your site" example, verbatim (ReadmeSnippetTests checks that it stays so).
+// The README's "Testing your site" example, verbatim.
 public sealed class HomePageTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
 {
     [Theory]

@@ -205,6 +205,7 @@ internal sealed class PersonalizationMetrics
         ExperienceOrigin.L2 => "l2",
         ExperienceOrigin.Provider => "provider",
         ExperienceOrigin.Stale => "stale",
+        ExperienceOrigin.Preview => "preview",
         _ => "none",
     };
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Experiences;
@@ -20,7 +21,8 @@ internal sealed class PersonalizationDebugPage(PersonalizationServices services,
     /// <summary>The most keys <c>?keys=</c> may ask for.</summary>
     public const int MaxKeys = 20;
 
-    private static readonly HtmlEncoder Encoder = HtmlEncoder.Default;
+    // Markup characters are encoded; other text (the mask's ellipsis, accented names) stays readable.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
     public async Task RenderAsync(HttpContext context)
     {
@@ -122,7 +124,7 @@ internal sealed class PersonalizationDebugPage(PersonalizationServices services,
     {
         var keys = new List<string>();
         var asked = context.Request.Query["keys"].SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-        foreach (var key in services.Declared.For(context.GetEndpoint()).Concat(asked))
+        foreach (var key in services.Declared.SiteWide.Concat(services.Declared.For(context.GetEndpoint())).Concat(asked))
         {
             if (keys.Count < MaxKeys && ExperienceKey.IsValid(key) && !keys.Contains(key, StringComparer.Ordinal))
             {

@@ -205,7 +205,6 @@ internal sealed class PersonalizationMetrics
         ExperienceOrigin.L2 => "l2",
         ExperienceOrigin.Provider => "provider",
         ExperienceOrigin.Stale => "stale",
-        ExperienceOrigin.Preview => "preview",
         _ => "none",
     };
 }

@@ -21,6 +21,7 @@ internal static class ComparisonLoad
         var script = Visitors.WriteScript(directory);
         var experiences = BenchApps.WriteExperiences(directory);
 
+        using var trackingCounters = new TrackingCounters();
         await using var naiveVendor = await StubVendorServer.StartAsync();
         naiveVendor.Respond = _ => new StubResponse(200, """{"title":"Hello"}""", AnswerWhen: Task.Delay(20));
         var vendorLog = new VendorLog();
@@ -136,7 +137,7 @@ internal static class ComparisonLoad
                 runs,
                 new RedisFigures(redisRequests, redisCommands),
                 new VendorCallFigures(vendorRequests, vendorLog.Calls, vendorLog.DistinctVisitors(), vendorLog.MaxCallsPerVisitorPerWindow(window), window.TotalSeconds),
-                new TrackingFigures(posts, events, impressions, duration.TotalSeconds * rounds));
+                new TrackingFigures(posts, events, impressions, duration.TotalSeconds * rounds, trackingCounters["enqueued"], trackingCounters["delivered"], trackingCounters["dropped"]));
             await File.WriteAllTextAsync(Path.Combine(directory, "compare.json"), JsonSerializer.Serialize(report, BenchJsonContext.Default.ComparisonReport));
             Console.WriteLine();
             Console.WriteLine(ResultsMarkdown.Comparison(report));

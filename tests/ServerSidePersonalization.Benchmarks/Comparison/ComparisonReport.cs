@@ -27,8 +27,11 @@ internal sealed record RedisFigures(long Requests, IReadOnlyDictionary<string, l
 /// <summary>The provider calls the stub MoEngage of <c>vendor</c> received over the whole run.</summary>
 internal sealed record VendorCallFigures(long Requests, long Calls, int DistinctVisitors, int MaxCallsPerVisitorPerWindow, double WindowSeconds);
 
-/// <summary>The events POSTs the stub MoEngage of <c>vendor</c> received while it was measured.</summary>
-internal sealed record TrackingFigures(long Posts, long Events, long Impressions, double Seconds);
+/// <summary>
+/// The events POSTs the stub MoEngage of <c>vendor</c> received while it was measured, and the library's tracking
+/// counter over the whole run, every app (Local and MoEngage destinations).
+/// </summary>
+internal sealed record TrackingFigures(long Posts, long Events, long Impressions, double Seconds, long Enqueued, long Delivered, long Dropped);
 
 /// <summary>The working set of a process before and after 100,000 L1 entries, each after a full collection.</summary>
 internal sealed record MemoryReport(int Entries, long IdleBytes, long FilledBytes);

@@ -27,7 +27,7 @@ internal static class ResultsMarkdown
         md.AppendLine();
         md.AppendLine(Invariant($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC at commit `{commit}` on {Environment.ProcessorCount} cores, {CpuModel()}, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}."));
         md.AppendLine();
-        md.AppendLine(Invariant($"Reproduce with `bash tests/bench.sh` (this run took {wallSeconds / 60} min {wallSeconds % 60} s; it installs wrk and redis-server when missing). Verdicts are reported, not enforced: the script fails only when something broke. Figures from one machine shared with nothing else measured at the time; compare ratios, not absolute numbers, across machines."));
+        md.AppendLine(Invariant($"Reproduce with `bash tests/bench.sh` (this run took {wallSeconds / 60} min {wallSeconds % 60} s; it installs wrk and redis-server when missing). Verdicts are reported, not enforced: the script fails only when something broke. Figures from one run on one machine: compare ratios, not absolute numbers, across machines."));
         md.AppendLine();
         md.AppendLine("## Targets");
         md.AppendLine();
@@ -91,7 +91,7 @@ internal static class ResultsMarkdown
         md.AppendLine(Invariant($"Vendor calls (`vendor`, MoEngage on a loopback stub, L1 fresh for {calls.WindowSeconds} s, no L2): {calls.Calls:N0} fetches for {calls.DistinctVisitors:N0} visitors over {calls.Requests:N0} requests, **{1000.0 * calls.Calls / calls.Requests:0.00} per 1,000 requests**; at most {calls.MaxCallsPerVisitorPerWindow} per visitor within one {calls.WindowSeconds} s window."));
         md.AppendLine();
         var tracking = report.Tracking;
-        md.AppendLine(Invariant($"Tracking (`vendor`, MoEngage events to the stub, default batching): {tracking.Impressions / tracking.Seconds:N0} impressions/s while measured, {tracking.Events:N0} events in {tracking.Posts:N0} POSTs, **{EventsPerPost(tracking):0.0} events per POST**; p99 with tracking on over off, per round: {string.Join(" / ", P99Ratios(report).Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}."));
+        md.AppendLine(Invariant($"Tracking (`vendor`, MoEngage events to the stub, default batching): {tracking.Impressions / tracking.Seconds:N0} impressions/s while measured, {tracking.Events:N0} events in {tracking.Posts:N0} POSTs, **{EventsPerPost(tracking):0.0} events per POST**; p99 with tracking on over off, per round: {string.Join(" / ", P99Ratios(report).Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}. The library's tracking counter over the whole run, every app: {tracking.Enqueued:N0} events enqueued, {tracking.Delivered:N0} delivered, {tracking.Dropped:N0} dropped."));
         return md.ToString();
     }
 

@@ -65,6 +65,50 @@ public sealed class StorefrontJourneyTests : IClassFixture<StorefrontServer>, IC
         Assert.True(browser.Errors.Count == 0, string.Join('\n', browser.Errors));
     }
 
+    [Theory]
+    [InlineData("classic", "Everyday essentials, made to last")]
+    [InlineData("autumn-sale", "Autumn sale: 20% off outerwear")]
+    public async Task PreviewLink_EachVariation_ShowsItWithAnUntrackedLinkAndTheDebugPageSaysPreview(string variation, string title)
+    {
+        await using var browser = await BrowserSession.StartAsync(_chromium.Browser, $"{nameof(PreviewLink_EachVariation_ShowsItWithAnUntrackedLinkAndTheDebugPageSaysPreview)}-{variation}");
+
+        // The sample's QA page (Development only) mints a signed link and redirects to it.
+        await browser.Page.GotoAsync(new Uri(_server.BaseUrl, $"/qa/preview?key=home-hero&variation={variation}").ToString());
+        await browser.ScreenshotAsync("preview");
+
+        Assert.Equal(title, await browser.Page.TextContentAsync("h1"));
+        Assert.StartsWith("?pz-preview=", new Uri(browser.Page.Url).Query, StringComparison.Ordinal);
+        var cta = await browser.Page.GetAttributeAsync("a.cta", "href");
+        Assert.Equal(HeroVariations()[title], cta);
+
+        // The preview link's query on the debug page: the hero's origin is Preview.
+        await browser.Page.GotoAsync(new Uri(_server.BaseUrl, "/_personalization/debug" + new Uri(browser.Page.Url).Query + "&keys=home-hero").ToString());
+        await browser.ScreenshotAsync("debug");
+        var hero = browser.Page.Locator("#experiences tr[data-key='home-hero'] td");
+        Assert.Equal("preview", (await hero.Nth(1).TextContentAsync())?.Trim().ToLowerInvariant());
+        Assert.Equal(variation, await hero.Nth(3).TextContentAsync());
+        Assert.True(browser.Errors.Count == 0, string.Join('\n', browser.Errors));
+    }
+
+    [Fact]
+    public async Task DebugPage_AfterAVisit_ShowsTheMaskedVisitorItsCookieAndTheHeroFromL1()
+    {
+        await using var browser = await BrowserSession.StartAsync(_chromium.Browser, nameof(DebugPage_AfterAVisit_ShowsTheMaskedVisitorItsCookieAndTheHeroFromL1));
+        await browser.Page.GotoAsync(_server.BaseUrl.ToString());
+        var visitor = (await browser.Context.CookiesAsync()).Single(c => c.Name == "ssp_vid").Value;
+
+        await browser.Page.GotoAsync(new Uri(_server.BaseUrl, "/_personalization/debug?keys=home-hero").ToString());
+        await browser.ScreenshotAsync("debug");
+
+        var page = await browser.Page.ContentAsync();
+        Assert.DoesNotContain(visitor, page, StringComparison.Ordinal);
+        Assert.Contains(visitor[..4] + "…", await browser.Page.TextContentAsync("#identity"), StringComparison.Ordinal);
+        Assert.Contains("ssp_vid", await browser.Page.TextContentAsync("#sources"), StringComparison.Ordinal);
+        var hero = browser.Page.Locator("#experiences tr[data-key='home-hero'] td");
+        Assert.Equal("l1", (await hero.Nth(1).TextContentAsync())?.Trim().ToLowerInvariant());
+        Assert.True(browser.Errors.Count == 0, string.Join('\n', browser.Errors));
+    }
+
     /// <summary>Each hero title in the sample's experiences file, with the URL its call to action leads to.</summary>
     private Dictionary<string, string> HeroVariations()
     {

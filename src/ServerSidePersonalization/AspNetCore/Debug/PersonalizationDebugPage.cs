@@ -30,6 +30,8 @@ internal sealed class PersonalizationDebugPage(PersonalizationServices services,
         var feature = (PersonalizationFeature)context.GetPersonalization();
         var html = new StringBuilder(4096);
         html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Personalization debug</title>")
+            // No icon to fetch: a site without /favicon.ico would otherwise log a 404 in the browser's console.
+            .Append("<link rel=\"icon\" href=\"data:,\">")
             .Append("<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;margin-bottom:1.5rem}")
             .Append("td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}code{font-size:.85em}</style>")
             .Append("</head><body><h1>Personalization debug</h1>");

@@ -103,6 +103,13 @@ internal sealed class RedisTrackingOutbox(RedisConnection connection, IOptions<P
         await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<long> LengthAsync(string destination, CancellationToken cancellationToken)
+    {
+        // Acknowledged entries are deleted, so XLEN is the undelivered events: waiting, and read but not acknowledged.
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        return await database.StreamLengthAsync(EventsKey(destination)).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task DeadLetterAsync(string destination, OutboxEntry entry, string reason, CancellationToken cancellationToken)
     {
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);

@@ -35,7 +35,7 @@ internal sealed class PersonalizationMetrics
         _providerFailures = meter.CreateCounter<long>(PersonalizationTelemetry.ProviderFailures, "{call}", "Failed provider fetches by reason.");
         meter.CreateObservableGauge(PersonalizationTelemetry.ProviderBreakerState, ObserveProviderBreakers, "{open}", "1 while the provider's circuit breaker is open.");
         meter.CreateObservableGauge(PersonalizationTelemetry.L2BreakerState, ObserveL2Breaker, "{open}", "1 while L2 is skipped as unreachable.");
-        meter.CreateObservableGauge(PersonalizationTelemetry.TrackingQueueLength, ObserveQueues, "{event}", "Tracking events waiting or being delivered, by destination.");
+        meter.CreateObservableGauge(PersonalizationTelemetry.TrackingQueueLength, ObserveQueues, "{event}", "Tracking events waiting or being delivered, by destination and store (memory, outbox).");
         meter.CreateObservableGauge(PersonalizationTelemetry.TrackingPaused, ObservePauses, "{paused}", "1 while the destination is paused for refused credentials.");
         _trackingEvents = meter.CreateCounter<long>(PersonalizationTelemetry.TrackingEvents, "{event}", "Tracking events delivered or dropped, by destination.");
         _trackingPauses = meter.CreateCounter<long>(PersonalizationTelemetry.TrackingPauses, "{pause}", "Destinations paused because they refused their credentials.");
@@ -100,8 +100,8 @@ internal sealed class PersonalizationMetrics
     /// <summary>The L2 circuit breaker opened or closed (closed also when L2 is first set up).</summary>
     public void L2Breaker(bool open) => _state.L2Breaker(open);
 
-    /// <summary>The tracking queues, whose lengths the queue gauge reports.</summary>
-    public void ObserveQueues(IReadOnlyList<TrackingQueue> queues) => _state.ObserveQueues(queues);
+    /// <summary>The tracking queues and, in durable mode, the outbox, whose lengths the queue gauge reports.</summary>
+    public void ObserveQueues(IReadOnlyList<TrackingQueue> queues, OutboxBacklog? outbox) => _state.ObserveQueues(queues, outbox);
 
     /// <summary>An event queued for <paramref name="destination"/>.</summary>
     public void TrackingEnqueued(string destination)
@@ -192,8 +192,20 @@ internal sealed class PersonalizationMetrics
     private IEnumerable<Measurement<long>> ObserveL2Breaker() =>
         _state.HasL2 ? [new Measurement<long>(_state.L2Unreachable ? 1 : 0)] : [];
 
-    private IEnumerable<Measurement<long>> ObserveQueues() =>
-        _state.Queues.Select(q => new Measurement<long>(q.Count, new KeyValuePair<string, object?>("destination", q.Destination.Name)));
+    /// <summary>The outbox's backlog is the last cached reading: a scrape never waits on Redis, and an unknown one is left out, not 0.</summary>
+    private IEnumerable<Measurement<long>> ObserveQueues()
+    {
+        var outbox = _state.Outbox;
+        foreach (var queue in _state.Queues)
+        {
+            var name = queue.Destination.Name;
+            yield return new Measurement<long>(queue.Count, new("destination", name), new("store", "memory"));
+            if (outbox?.Peek(name) is { } stored)
+            {
+                yield return new Measurement<long>(stored, new("destination", name), new("store", "outbox"));
+            }
+        }
+    }
 
     private IEnumerable<Measurement<long>> ObservePauses() =>
         _state.Queues.Select(q => new Measurement<long>(

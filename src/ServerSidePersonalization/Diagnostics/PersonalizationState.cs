@@ -5,8 +5,8 @@ namespace ServerSidePersonalization.Diagnostics;
 
 /// <summary>
 /// What is wrong right now, as the resilience callbacks last reported it: which provider breakers are open, whether L2
-/// is unreachable, which destinations are paused, and the tracking queues to read backlogs from. The observable gauges
-/// and the health check read it; nothing on a request's path waits for it.
+/// is unreachable, which destinations are paused, and the tracking queues (and, in durable mode, the outbox) to read
+/// backlogs from. The observable gauges and the health check read it; nothing on a request's path waits for it.
 /// </summary>
 internal sealed class PersonalizationState
 {
@@ -15,6 +15,7 @@ internal sealed class PersonalizationState
     private volatile bool _l2Known;
     private volatile bool _l2Unreachable;
     private IReadOnlyList<TrackingQueue> _queues = [];
+    private OutboxBacklog? _outbox;
 
     /// <summary>Each provider in use and whether its circuit breaker is open.</summary>
     public IEnumerable<KeyValuePair<string, bool>> ProviderBreakers => _providerBreakers;
@@ -31,6 +32,9 @@ internal sealed class PersonalizationState
     /// <summary>The queue of each destination.</summary>
     public IReadOnlyList<TrackingQueue> Queues => Volatile.Read(ref _queues);
 
+    /// <summary>The backlog of the durable outbox, or null when events are kept in memory only.</summary>
+    public OutboxBacklog? Outbox => Volatile.Read(ref _outbox);
+
     public void ProviderBreaker(string provider, bool open) => _providerBreakers[provider] = open;
 
     public void L2Breaker(bool open)
@@ -43,5 +47,9 @@ internal sealed class PersonalizationState
 
     public void DestinationPaused(string destination, bool paused) => _pausedDestinations[destination] = paused;
 
-    public void ObserveQueues(IReadOnlyList<TrackingQueue> queues) => Volatile.Write(ref _queues, queues);
+    public void ObserveQueues(IReadOnlyList<TrackingQueue> queues, OutboxBacklog? outbox)
+    {
+        Volatile.Write(ref _outbox, outbox);
+        Volatile.Write(ref _queues, queues);
+    }
 }

@@ -25,6 +25,12 @@ internal interface ITrackingOutbox
     /// <summary>Removes entries that are done with (delivered, or rejected for good).</summary>
     Task AcknowledgeAsync(string destination, IReadOnlyList<string> entryIds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many events the destination's log holds: not yet delivered, including those read but not acknowledged (0 when
+    /// it does not exist yet). Read through <see cref="OutboxBacklog"/>, which caches it.
+    /// </summary>
+    Task<long> LengthAsync(string destination, CancellationToken cancellationToken);
+
     /// <summary>Moves an entry to the destination's dead-letter log, with the reason, and removes it from the live one.</summary>
     Task DeadLetterAsync(string destination, OutboxEntry entry, string reason, CancellationToken cancellationToken);
 }

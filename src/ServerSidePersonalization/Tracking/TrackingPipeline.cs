@@ -44,13 +44,13 @@ internal sealed class TrackingPipeline
             .Concat(applicationDestinations)
             .Select(d => new TrackingQueue(d, tracking.QueueCapacity))];
         _metrics = metrics;
-        metrics.ObserveQueues(_queues);
         _logger = logger;
         _dropLog = new LogThrottle(time, TimeSpan.FromSeconds(10));
         _fallbackLog = new LogThrottle(time, TimeSpan.FromSeconds(10));
 
         // The validator makes sure a durable pipeline has an outbox.
         Outbox = tracking.Durable ? outbox?.Create(services) : null;
+        metrics.ObserveQueues(_queues, Outbox is null ? null : new OutboxBacklog(Outbox, time));
         _appendGuard = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {

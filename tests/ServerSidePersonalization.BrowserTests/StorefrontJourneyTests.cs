@@ -54,6 +54,12 @@ public sealed class StorefrontJourneyTests : IClassFixture<StorefrontServer>, IC
         var title = await browser.Page.TextContentAsync("h1");
         await browser.ScreenshotAsync("home");
 
+        var variation = HeroPayloads().Single(v => v.Payload.GetProperty("Title").GetString() == title).Id;
+        await browser.Page.GotoAsync(new Uri(_server.BaseUrl, "/_personalization/stats").ToString());
+        var clicksBefore = await ClicksAsync(browser.Page, variation);
+        await browser.ScreenshotAsync("stats-before");
+        await browser.Page.GoBackAsync();
+
         await browser.Page.ClickAsync("a.cta");
         await browser.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await browser.ScreenshotAsync("target");
@@ -62,7 +68,26 @@ public sealed class StorefrontJourneyTests : IClassFixture<StorefrontServer>, IC
         var click = Assert.Single(browser.Responses, r => r.Url.AbsolutePath == "/_personalization/click");
         Assert.Equal(302, click.Status);
         Assert.StartsWith("t=", click.Url.Query.TrimStart('?'), StringComparison.Ordinal);
+
+        // The Local destination records the click in the background (its flush interval): the stats page is reloaded
+        // until it shows it, within a bound.
+        await browser.Page.GotoAsync(new Uri(_server.BaseUrl, "/_personalization/stats").ToString());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await ClicksAsync(browser.Page, variation) == clicksBefore && !deadline.IsCancellationRequested)
+        {
+            await browser.Page.ReloadAsync();
+        }
+
+        await browser.ScreenshotAsync("stats-after");
+        Assert.Equal(clicksBefore + 1, await ClicksAsync(browser.Page, variation));
         Assert.True(browser.Errors.Count == 0, string.Join('\n', browser.Errors));
+    }
+
+    /// <summary>The clicks the stats page shows for a variation of home-hero; 0 while it has no row.</summary>
+    private static async Task<int> ClicksAsync(IPage page, string variation)
+    {
+        var cell = page.Locator($"section[data-experience='home-hero'] tr[data-variation='{variation}'] td.clicks");
+        return await cell.CountAsync() == 0 ? 0 : int.Parse((await cell.TextContentAsync())!, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Theory]
@@ -110,14 +135,18 @@ public sealed class StorefrontJourneyTests : IClassFixture<StorefrontServer>, IC
     }
 
     /// <summary>Each hero title in the sample's experiences file, with the URL its call to action leads to.</summary>
-    private Dictionary<string, string> HeroVariations()
+    private Dictionary<string, string> HeroVariations() =>
+        HeroPayloads().ToDictionary(v => v.Payload.GetProperty("Title").GetString()!, v => v.Payload.GetProperty("CtaUrl").GetString()!);
+
+    /// <summary>Each variation of home-hero in the sample's experiences file: its id and payload.</summary>
+    private List<(string Id, JsonElement Payload)> HeroPayloads()
     {
         var root = _server.Services.GetRequiredService<IHostEnvironment>().ContentRootPath;
         using var file = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(root, "experiences.json")));
         return file.RootElement.GetProperty("experiences").EnumerateArray()
             .Single(e => e.GetProperty("key").GetString() == "home-hero")
             .GetProperty("variations").EnumerateArray()
-            .Select(v => v.GetProperty("payload"))
-            .ToDictionary(p => p.GetProperty("Title").GetString()!, p => p.GetProperty("CtaUrl").GetString()!);
+            .Select(v => (v.GetProperty("id").GetString()!, v.GetProperty("payload").Clone()))
+            .ToList();
     }
 }

@@ -82,6 +82,7 @@ public static class PersonalizationServiceCollectionExtensions
         AddCache(services);
 
         services.AddDataProtection();
+        services.TryAddSingleton<ClickKeys>();
         services.TryAddSingleton<ClickTokens>();
         services.TryAddSingleton<TrackingPipeline>();
         services.TryAddSingleton<ReportedFields>();

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace ServerSidePersonalization.AspNetCore.Clicks;
 
@@ -32,14 +33,17 @@ internal sealed class ClickKey
     /// <summary>Hashes the ids of the user a link is rendered for (see <see cref="ClickOwner"/>).</summary>
     public byte[] Owner { get; }
 
-    public static ClickKey Derive(Guid id, ReadOnlySpan<byte> secret, bool isRevoked)
+    /// <summary>The keys of Data Protection key <paramref name="id"/> for the app named <paramref name="application"/>.</summary>
+    public static ClickKey Derive(Guid id, ReadOnlySpan<byte> secret, string application, bool isRevoked)
     {
         Span<byte> salt = stackalloc byte[16];
         id.TryWriteBytes(salt);
         var mac = new byte[32];
         var owner = new byte[32];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, mac, salt, "ServerSidePersonalization.Clicks.v2.Token"u8);
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, owner, salt, "ServerSidePersonalization.Clicks.v2.Owner"u8);
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, mac, salt, Info("ServerSidePersonalization.Clicks.v2.Token", application));
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, owner, salt, Info("ServerSidePersonalization.Clicks.v2.Owner", application));
         return new ClickKey(id, mac, owner, isRevoked);
     }
+
+    private static byte[] Info(string purpose, string application) => Encoding.UTF8.GetBytes(purpose + "\n" + application);
 }

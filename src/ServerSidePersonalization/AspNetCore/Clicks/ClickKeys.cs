@@ -1,15 +1,17 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.KeyManagement.Internal;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ServerSidePersonalization.AspNetCore.Clicks;
 
 /// <summary>
 /// The keys click tokens are signed with, one per key of the app's Data Protection key ring, derived with HKDF from that
-/// key's master secret: every instance sharing the key ring derives the same keys, and an app with another key ring
-/// cannot. Tokens are signed with the key Data Protection itself protects with (its default key), and a token signed by
+/// key's master secret and the app's Data Protection application name: every instance sharing the key ring and the name
+/// derives the same keys, and an app with another key ring or name cannot (as with Data Protection's own payloads). Tokens are signed with the key Data Protection itself protects with (its default key), and a token signed by
 /// an older key still verifies while that key is in the ring and not revoked.
 /// </summary>
 internal sealed class ClickKeys
@@ -19,14 +21,16 @@ internal sealed class ClickKeys
     private readonly IKeyRingProvider _ring;
     private readonly IKeyManager _keyManager;
     private readonly ILogger<ClickKeys> _logger;
+    private readonly string _application;
     private readonly Lock _refresh = new();
 
     // Replaced whole, never changed: readers take no lock.
     private volatile Derived _derived = new(null, []);
     private long _lastRefresh = long.MinValue;
 
-    public ClickKeys(IKeyRingProvider ring, IKeyManager keyManager, ILogger<ClickKeys> logger)
+    public ClickKeys(IKeyRingProvider ring, IKeyManager keyManager, IOptions<DataProtectionOptions> dataProtection, ILogger<ClickKeys> logger)
     {
+        _application = dataProtection.Value.ApplicationDiscriminator ?? string.Empty;
         _ring = ring;
         _keyManager = keyManager;
         _logger = logger;
@@ -114,7 +118,7 @@ internal sealed class ClickKeys
                 return null;
             }
 
-            return ClickKey.Derive(key.KeyId, secret, key.IsRevoked);
+            return ClickKey.Derive(key.KeyId, secret, _application, key.IsRevoked);
         }
         catch (Exception ex) when (ex is CryptographicException or InvalidOperationException or FormatException or System.Xml.XmlException)
         {

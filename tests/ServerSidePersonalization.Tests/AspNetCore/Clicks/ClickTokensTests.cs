@@ -408,6 +408,16 @@ public sealed class ClickTokensTests : IDisposable
     }
 
     [Fact]
+    public void TryUnprotect_AnotherAppSharingTheKeyRepository_False()
+    {
+        using var other = new TestKeyRing(_ring.Repository, application: "another-app");
+        var text = other.Tokens().Protect(Token());
+
+        Assert.True(other.Tokens().TryUnprotect(text, out _));
+        Assert.False(_ring.Tokens().TryUnprotect(text, out _));
+    }
+
+    [Fact]
     public void TryUnprotect_AnotherInstanceSharingTheKeyRing_True()
     {
         using var other = new TestKeyRing(_ring.Repository);

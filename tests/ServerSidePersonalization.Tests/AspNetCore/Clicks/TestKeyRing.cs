@@ -18,12 +18,12 @@ internal sealed class TestKeyRing : IDisposable
 {
     private readonly ServiceProvider _services;
 
-    public TestKeyRing(MemoryRepository? shared = null)
+    public TestKeyRing(MemoryRepository? shared = null, string application = "ssp-tests")
     {
         Repository = shared ?? new MemoryRepository();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddDataProtection().SetApplicationName("ssp-tests");
+        services.AddDataProtection().SetApplicationName(application);
         services.Configure<KeyManagementOptions>(o => o.XmlRepository = Repository);
         _services = services.BuildServiceProvider();
     }

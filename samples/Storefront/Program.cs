@@ -22,6 +22,17 @@ app.UseServerSidePersonalization();
 app.MapRazorPages();
 app.MapPersonalizationClicks();
 
+// Development only (404 elsewhere): the visitor's ids (masked), attributes, this request's experiences with their
+// origins, and the visitor's last tracking events with their delivery status.
+app.MapPersonalizationDebug();
+
+// QA previews: in Development `/?pz-preview=home-hero:autumn-sale` shows that variation as is; in any environment a
+// signed, expiring link from IExperiencePreviews does. Previews report nothing and leave the visitor's cache alone.
+if (app.Environment.IsDevelopment())
+{
+    app.MapGet("/qa/preview", PreviewLinks.Redirect);
+}
+
 // Degraded (still 200) names what is down: a provider, Redis, a paused or backed-up tracking destination.
 app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
 

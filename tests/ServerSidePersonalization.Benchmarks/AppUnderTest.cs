@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ServerSidePersonalization.Benchmarks.Comparison;
 using ServerSidePersonalization.Tests.Infrastructure;
 
 namespace ServerSidePersonalization.Benchmarks;
@@ -16,9 +17,6 @@ namespace ServerSidePersonalization.Benchmarks;
 /// </summary>
 internal sealed class AppUnderTest : IAsyncDisposable
 {
-    /// <summary>A browser's User-Agent: without one the library takes a request for a bot's and reports nothing.</summary>
-    private const string BrowserUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-
     private readonly WebApplication _app;
     private readonly HttpClient _client;
 
@@ -72,7 +70,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/hero");
         request.Headers.Add("Cookie", $"ssp_vid={visitor}");
-        request.Headers.TryAddWithoutValidation("User-Agent", BrowserUserAgent);
+        request.Headers.TryAddWithoutValidation("User-Agent", Visitors.BrowserUserAgent);
         var started = Stopwatch.GetTimestamp();
         try
         {

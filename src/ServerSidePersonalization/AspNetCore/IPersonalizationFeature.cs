@@ -19,11 +19,12 @@ public interface IPersonalizationFeature
 
     /// <summary>
     /// False when this request may not be tracked (a bot, consent needed and not given, or <c>Sec-GPC: 1</c>): no
-    /// cookie is issued, no event is reported and no new id reaches a vendor.
+    /// cookie is issued, no event is reported and no new id reaches a vendor. Also false for a QA preview, which reports
+    /// no event and sets no vendor cookie.
     /// </summary>
     bool CanTrack { get; }
 
-    /// <summary>Why the request may not be tracked (<c>bot</c>, <c>consent</c> or <c>gpc</c>), or null when it may.</summary>
+    /// <summary>Why the request may not be tracked (<c>bot</c>, <c>consent</c>, <c>gpc</c> or <c>preview</c>), or null when it may.</summary>
     string? ExcludedReason { get; }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using ServerSidePersonalization.AspNetCore.Clicks;
+using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
@@ -37,16 +38,43 @@ internal sealed class PersonalizationFeature(
     {
         var privacy = services.Privacy.Decide(context);
         context.Features.Set(privacy);
-        return new(context, services.Identity.Resolve(context), services.Attributes.Resolve(context), privacy, services);
+        var previews = services.Previews.Read(context);
+        if (previews is not null)
+        {
+            // Registered first, so it runs last: no cache anywhere keeps a QA preview, whatever the app or Mark set.
+            context.Response.OnStarting(static state =>
+            {
+                ((HttpResponse)state).Headers.CacheControl = "private, no-store";
+                return Task.CompletedTask;
+            }, context.Response);
+        }
+
+        return new(context, services.Identity.Resolve(context), services.Attributes.Resolve(context), privacy, services)
+        {
+            Previews = previews,
+            Origins = services.Debug.Enabled ? new ExperienceOrigins() : null,
+        };
     }
+
+    /// <summary>
+    /// The variations a QA preview link asks for, by key; null for an ordinary request. A preview request reports no
+    /// event and neither reads nor writes the visitor's cache entries.
+    /// </summary>
+    internal Dictionary<string, string>? Previews { get; private init; }
+
+    /// <summary>Where each experience of this request came from; recorded only while the debug page is on.</summary>
+    internal ExperienceOrigins? Origins { get; private init; }
+
+    /// <summary>Whether events may be reported: the privacy decision allows it and this is no QA preview.</summary>
+    private bool Tracks => privacy.CanTrack && Previews is null;
 
     public VisitorIdentity Identity => identity;
 
     public RequestAttributes Attributes => attributes;
 
-    public bool CanTrack => privacy.CanTrack;
+    public bool CanTrack => Tracks;
 
-    public string? ExcludedReason => privacy.Reason;
+    public string? ExcludedReason => privacy.Reason ?? (Previews is null ? null : "preview");
 
     public IReadOnlyList<Experience> RenderedExperiences
     {
@@ -76,7 +104,8 @@ internal sealed class PersonalizationFeature(
                 // known when the middleware ran), so those still travel in one call.
                 var keys = _declaredStarted ? [key] : DeclaredKeys().Append(key);
                 _declaredStarted = true;
-                fetch = StartLocked(keys) ?? _fetches[key];
+                StartLocked(keys);
+                fetch = _fetches[key];
             }
         }
 
@@ -132,7 +161,7 @@ internal sealed class PersonalizationFeature(
     public void TrackConversion(IConversionEvent conversion)
     {
         ArgumentNullException.ThrowIfNull(conversion);
-        if (!privacy.CanTrack)
+        if (!Tracks)
         {
             return;
         }
@@ -149,7 +178,7 @@ internal sealed class PersonalizationFeature(
         string? action,
         IReadOnlyDictionary<string, string>? fields)
     {
-        if (privacy.CanTrack)
+        if (Tracks)
         {
             Track(CreateEvent(TrackingEventKind.Click, experienceKey, attribution, elementId, slotId, action, fields));
         }
@@ -158,7 +187,7 @@ internal sealed class PersonalizationFeature(
     /// <summary>Reports one impression per experience tracked as shown; called by the middleware after the endpoint.</summary>
     internal void ReportImpressions()
     {
-        if (!privacy.CanTrack)
+        if (!Tracks)
         {
             return;
         }
@@ -223,9 +252,18 @@ internal sealed class PersonalizationFeature(
 
     private Task<ExperienceFetchResult>? StartLocked(IEnumerable<string> keys)
     {
-        // The first start of a request with the declared keys (an array, distinct by construction) takes them as they
-        // are; anything else is filtered.
-        IReadOnlyList<string>? missing = _fetches.Count == 0 && keys is string[] { Length: > 0 } declared ? declared : Missing(keys);
+        // The first start of an ordinary request with the declared keys (an array, distinct by construction) takes them
+        // as they are; anything else is filtered, and a preview request's list loses the keys its previews answer.
+        IReadOnlyList<string>? missing;
+        if (Previews is null)
+        {
+            missing = _fetches.Count == 0 && keys is string[] { Length: > 0 } declared ? declared : Missing(keys);
+        }
+        else
+        {
+            var remaining = Missing(keys);
+            missing = remaining is null || StartPreviewsLocked(remaining) == 0 ? null : remaining;
+        }
 
         if (missing is null)
         {
@@ -234,7 +272,7 @@ internal sealed class PersonalizationFeature(
 
         _page ??= PageContextReader.Read(context);
         _providerAttributes ??= services.Attributes.ForProviders(attributes);
-        var fetch = services.Source.GetAsync(new ExperienceRequest(identity, missing, _providerAttributes, _page) { CanTrack = privacy.CanTrack }, CancellationToken.None);
+        var fetch = services.Source.GetAsync(new ExperienceRequest(identity, missing, _providerAttributes, _page) { CanTrack = Tracks, BypassCache = Previews is not null, Origins = Origins }, CancellationToken.None);
         if (!_personalized)
         {
             _personalized = true;
@@ -271,12 +309,32 @@ internal sealed class PersonalizationFeature(
     }
 
     /// <summary>
+    /// Answers the keys a preview names with the chosen variation, when their provider can serve one, and takes them out
+    /// of <paramref name="missing"/>; returns how many keys are left for the provider.
+    /// </summary>
+    private int StartPreviewsLocked(List<string> missing)
+    {
+        for (var i = missing.Count - 1; i >= 0; i--)
+        {
+            var key = missing[i];
+            if (Previews!.TryGetValue(key, out var variation) && services.Previews.Find(key, variation) is { } experience)
+            {
+                _fetches[key] = Task.FromResult(new ExperienceFetchResult(new Dictionary<string, Experience>(StringComparer.Ordinal) { [key] = experience }));
+                Origins?.Record(key, ExperienceOrigin.Preview);
+                missing.RemoveAt(i);
+            }
+        }
+
+        return missing.Count;
+    }
+
+    /// <summary>
     /// Sets the cookies the providers asked for (a vendor's new user and session ids) as the response starts, from
     /// every fetch that has answered by then; not for a request that may not be tracked.
     /// </summary>
     private Task SetProviderCookies()
     {
-        if (!privacy.CanTrack)
+        if (!Tracks)
         {
             return Task.CompletedTask;
         }

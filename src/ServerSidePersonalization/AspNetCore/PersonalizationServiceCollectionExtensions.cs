@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ServerSidePersonalization;
 using ServerSidePersonalization.AspNetCore;
 using ServerSidePersonalization.AspNetCore.Clicks;
+using ServerSidePersonalization.AspNetCore.Previews;
 using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Diagnostics;
@@ -84,6 +85,10 @@ public static class PersonalizationServiceCollectionExtensions
         services.AddDataProtection();
         services.TryAddSingleton<ClickKeys>();
         services.TryAddSingleton<ClickTokens>();
+        services.TryAddSingleton<ExperiencePreviews>();
+        services.TryAddSingleton<IExperiencePreviews>(sp => sp.GetRequiredService<ExperiencePreviews>());
+        services.TryAddSingleton<DebugRecording>();
+        services.TryAddSingleton<TrackingJournal>();
         services.TryAddSingleton<TrackingPipeline>();
         services.TryAddSingleton<ReportedFields>();
         services.TryAddSingleton<TrackingDispatcher>();

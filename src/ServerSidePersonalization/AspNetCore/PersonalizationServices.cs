@@ -1,4 +1,6 @@
+using ServerSidePersonalization.AspNetCore.Previews;
 using ServerSidePersonalization.Context;
+using ServerSidePersonalization.Diagnostics;
 using ServerSidePersonalization.Experiences;
 using ServerSidePersonalization.Identity;
 using ServerSidePersonalization.Privacy;
@@ -15,7 +17,9 @@ internal sealed class PersonalizationServices(
     TrackingPipeline tracking,
     ReportedFields reportedFields,
     PrivacyPolicy privacy,
-    TimeProvider time)
+    TimeProvider time,
+    ExperiencePreviews previews,
+    DebugRecording debug)
 {
     public PrivacyPolicy Privacy => privacy;
 
@@ -32,4 +36,8 @@ internal sealed class PersonalizationServices(
     public ReportedFields ReportedFields => reportedFields;
 
     public TimeProvider Time => time;
+
+    public ExperiencePreviews Previews => previews;
+
+    public DebugRecording Debug => debug;
 }

@@ -50,9 +50,10 @@ internal sealed class ExperienceCache : IExperienceSource
 
     public async Task<ExperienceFetchResult> GetAsync(ExperienceRequest request, CancellationToken cancellationToken)
     {
-        if (_selected.Provider.CacheUserId(request.Identity) is not { } userId)
+        if (request.BypassCache || _selected.Provider.CacheUserId(request.Identity) is not { } userId)
         {
-            // No id, nothing to key an entry on: every such page view asks the provider.
+            // No id, nothing to key an entry on: every such page view asks the provider. A QA preview neither reads nor
+            // writes the visitor's entries.
             return await UncachedAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
@@ -69,13 +70,13 @@ internal sealed class ExperienceCache : IExperienceSource
             {
                 if (entry.IsFresh(now))
                 {
-                    Serve(found, key, entry, ExperienceOrigin.L1);
+                    Serve(request, found, key, entry, ExperienceOrigin.L1);
                     continue;
                 }
 
                 if (now < entry.RetryAfter)
                 {
-                    Serve(found, key, entry, ExperienceOrigin.Stale);
+                    Serve(request, found, key, entry, ExperienceOrigin.Stale);
                     continue;
                 }
 
@@ -103,17 +104,18 @@ internal sealed class ExperienceCache : IExperienceSource
         {
             if (loaded?.Lookups.GetValueOrDefault(key) is { Entry: { } entry } lookup)
             {
-                Serve(found, key, entry, lookup.Origin);
+                Serve(request, found, key, entry, lookup.Origin);
                 servedStale += lookup.Origin == ExperienceOrigin.Stale ? 1 : 0;
             }
             else if (stale?.GetValueOrDefault(key) is { } old)
             {
-                Serve(found, key, old, ExperienceOrigin.Stale);
+                Serve(request, found, key, old, ExperienceOrigin.Stale);
                 servedStale++;
             }
             else
             {
                 _metrics.Lookup(ExperienceOrigin.None, ProviderName);
+                request.Origins?.Record(key, ExperienceOrigin.None);
                 (failed ??= []).Add(key);
             }
         }
@@ -251,7 +253,9 @@ internal sealed class ExperienceCache : IExperienceSource
             .ConfigureAwait(false) ?? ExperienceFetchResult.Failed(request.Keys);
         foreach (var key in request.Keys)
         {
-            _metrics.Lookup(result.FailedKeys.Contains(key) ? ExperienceOrigin.None : ExperienceOrigin.Provider, ProviderName);
+            var origin = result.FailedKeys.Contains(key) ? ExperienceOrigin.None : ExperienceOrigin.Provider;
+            _metrics.Lookup(origin, ProviderName);
+            request.Origins?.Record(key, origin);
         }
 
         return result;
@@ -276,9 +280,10 @@ internal sealed class ExperienceCache : IExperienceSource
         }
     }
 
-    private void Serve(Dictionary<string, Experience> found, string key, CacheEntry entry, ExperienceOrigin origin)
+    private void Serve(ExperienceRequest request, Dictionary<string, Experience> found, string key, CacheEntry entry, ExperienceOrigin origin)
     {
         _metrics.Lookup(origin, ProviderName);
+        request.Origins?.Record(key, origin);
         if (entry.Experience is { } experience)
         {
             found[key] = experience;

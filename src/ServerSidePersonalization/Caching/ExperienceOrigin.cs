@@ -17,4 +17,7 @@ public enum ExperienceOrigin
 
     /// <summary>Nothing: the provider failed or was too slow and there was no entry to fall back on.</summary>
     None,
+
+    /// <summary>A QA preview: the variation named by a preview link, served past the cache and never reported.</summary>
+    Preview,
 }

@@ -1,3 +1,4 @@
+using ServerSidePersonalization.Caching;
 using ServerSidePersonalization.Context;
 using ServerSidePersonalization.Identity;
 
@@ -36,6 +37,15 @@ public sealed class ExperienceRequest
     /// </summary>
     public bool CanTrack { get; init; } = true;
 
+    /// <summary>
+    /// True for a QA preview: the visitor's cache entries are neither read nor written, every key goes to the provider.
+    /// </summary>
+    internal bool BypassCache { get; init; }
+
+    /// <summary>Where each key's answer came from, recorded for the debug page; null (nothing recorded) otherwise.</summary>
+    internal ExperienceOrigins? Origins { get; init; }
+
     /// <summary>The same request for other keys.</summary>
-    internal ExperienceRequest WithKeys(IReadOnlyList<string> keys) => new(Identity, keys, Attributes, Page) { CanTrack = CanTrack };
+    internal ExperienceRequest WithKeys(IReadOnlyList<string> keys) =>
+        new(Identity, keys, Attributes, Page) { CanTrack = CanTrack, BypassCache = BypassCache, Origins = Origins };
 }

@@ -24,6 +24,7 @@ internal sealed partial class TrackingDispatcher : IHostedService, IDisposable
     private readonly TimeProvider _time;
     private readonly PersonalizationMetrics _metrics;
     private readonly ILogger<TrackingDispatcher> _logger;
+    private readonly TrackingJournal? _journal;
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _drain = new();
     private Task[] _loops = [];
@@ -34,8 +35,10 @@ internal sealed partial class TrackingDispatcher : IHostedService, IDisposable
         IOptions<PersonalizationOptions> options,
         TimeProvider time,
         PersonalizationMetrics metrics,
-        ILogger<TrackingDispatcher> logger)
+        ILogger<TrackingDispatcher> logger,
+        TrackingJournal? journal = null)
     {
+        _journal = journal;
         _pipeline = pipeline;
         _options = options.Value.Tracking;
         _time = time;
@@ -233,9 +236,11 @@ internal sealed partial class TrackingDispatcher : IHostedService, IDisposable
         var open = new HashSet<TrackingEvent>(batch, ReferenceEqualityComparer.Instance);
         foreach (var rejection in result.Rejections)
         {
-            var count = rejection.Events.Count(open.Remove);
+            var rejected = rejection.Events.Where(open.Remove).ToList();
+            var count = rejected.Count;
             if (count > 0)
             {
+                _journal?.Settled(destination.Name, rejected, TrackedEventStatus.Dropped, TrackingDropReason.Rejected + ": " + rejection.Reason);
                 Reject(destination, count, rejection.Reason);
             }
         }
@@ -244,6 +249,12 @@ internal sealed partial class TrackingDispatcher : IHostedService, IDisposable
         if (open.Count > 0)
         {
             _metrics.TrackingDelivered(destination.Name, open.Count);
+            _journal?.Settled(destination.Name, open, TrackedEventStatus.Delivered);
+        }
+
+        if (retry.Count > 0)
+        {
+            _journal?.Settled(destination.Name, retry, TrackedEventStatus.Retrying, result.Reason);
         }
 
         return retry;
@@ -332,14 +343,19 @@ internal sealed partial class TrackingDispatcher : IHostedService, IDisposable
             {
                 case DeliveryOutcome.Delivered:
                     dispatcher._metrics.TrackingDelivered(destination.Name, _pending.Count);
+                    dispatcher._journal?.Settled(destination.Name, _pending, TrackedEventStatus.Delivered);
                     _pending = [];
                     break;
                 case DeliveryOutcome.Rejected:
                     dispatcher.Reject(destination, _pending.Count, result.Reason);
+                    dispatcher._journal?.Settled(destination.Name, _pending, TrackedEventStatus.Dropped, TrackingDropReason.Rejected + ": " + result.Reason);
                     _pending = [];
                     break;
                 case DeliveryOutcome.Partial:
                     _pending = dispatcher.Settle(destination, _pending, result);
+                    break;
+                default:
+                    dispatcher._journal?.Settled(destination.Name, _pending, TrackedEventStatus.Retrying, result.Reason);
                     break;
             }
 
@@ -353,6 +369,7 @@ internal sealed partial class TrackingDispatcher : IHostedService, IDisposable
             {
                 Log.RetriesExhausted(dispatcher._logger, _pending.Count, destination.Name, _attempts, Last.Reason);
                 dispatcher._metrics.TrackingDropped(destination.Name, TrackingDropReason.RetriesExhausted, _pending.Count);
+                dispatcher._journal?.Settled(destination.Name, _pending, TrackedEventStatus.Dropped, TrackingDropReason.RetriesExhausted + ": " + Last.Reason);
             }
         }
     }

@@ -57,9 +57,8 @@ public sealed class TrackingEvent
     /// <param name="conversion">What happened, in the form of the vendor it is meant for.</param>
     /// <param name="identity">Who converted.</param>
     /// <param name="occurredAt">When it happened.</param>
-    /// <param name="attributes">The in-session attributes of the request it happened on.</param>
-    /// <param name="id">The event id; a new UUIDv4 when null.</param>
-    public TrackingEvent(IConversionEvent conversion, VisitorIdentity identity, DateTimeOffset occurredAt, RequestAttributes? attributes = null, Guid? id = null)
+    /// <param name="attributes">The in-session attributes of the request it happened on; null for none.</param>
+    public TrackingEvent(IConversionEvent conversion, VisitorIdentity identity, DateTimeOffset occurredAt, RequestAttributes? attributes)
     {
         ArgumentNullException.ThrowIfNull(conversion);
         ArgumentNullException.ThrowIfNull(identity);
@@ -68,7 +67,7 @@ public sealed class TrackingEvent
         Identity = identity;
         OccurredAt = occurredAt;
         Attributes = attributes ?? RequestAttributes.Empty;
-        Id = id ?? Guid.NewGuid();
+        Id = Guid.NewGuid();
         Fields = NoFields;
     }
 

@@ -23,6 +23,7 @@ internal sealed class TrackingPipeline
     private readonly LogThrottle _dropLog;
     private readonly LogThrottle _fallbackLog;
     private readonly ResiliencePipeline _appendGuard;
+    private readonly TrackingJournal? _journal;
     private volatile bool _closed;
 
     public TrackingPipeline(
@@ -33,8 +34,10 @@ internal sealed class TrackingPipeline
         TimeProvider time,
         PersonalizationMetrics metrics,
         ILogger<TrackingPipeline> logger,
-        TrackingOutboxFactory? outbox = null)
+        TrackingOutboxFactory? outbox = null,
+        TrackingJournal? journal = null)
     {
+        _journal = journal;
         var tracking = options.Value.Tracking;
         Capacity = tracking.QueueCapacity;
         _queues = [.. builtIn.Select(r => r.Create(services)).OfType<ITrackingDestination>()
@@ -112,12 +115,13 @@ internal sealed class TrackingPipeline
             if (appended)
             {
                 _metrics.TrackingEnqueued(queue.Destination.Name);
+                _journal?.Queued(queue.Destination.Name, trackingEvent);
                 queue.Appended();
             }
             else
             {
                 // Full: the vendor has been away for long. Like the memory queue, the newest event is the one dropped.
-                Dropped(queue, TrackingDropReason.QueueFull, Capacity);
+                Dropped(queue, trackingEvent, TrackingDropReason.QueueFull, Capacity);
             }
 
             return;
@@ -143,18 +147,21 @@ internal sealed class TrackingPipeline
 
     private void AddToMemory(TrackingQueue queue, TrackingEvent trackingEvent)
     {
+        // Journaled before it is added: the dispatcher may settle it as soon as it is in the queue.
+        _journal?.Queued(queue.Destination.Name, trackingEvent);
         if (queue.TryAdd(trackingEvent))
         {
             _metrics.TrackingEnqueued(queue.Destination.Name);
         }
         else
         {
-            Dropped(queue, _closed ? TrackingDropReason.Shutdown : TrackingDropReason.QueueFull, queue.Count);
+            Dropped(queue, trackingEvent, _closed ? TrackingDropReason.Shutdown : TrackingDropReason.QueueFull, queue.Count);
         }
     }
 
-    private void Dropped(TrackingQueue queue, string reason, int queued)
+    private void Dropped(TrackingQueue queue, TrackingEvent trackingEvent, string reason, int queued)
     {
+        _journal?.Settled(queue.Destination.Name, [trackingEvent], TrackedEventStatus.Dropped, reason);
         if (_dropLog.ShouldLog(out var suppressed))
         {
             Log.EventDropped(_logger, queue.Destination.Name, reason, queued, suppressed);

@@ -11,7 +11,7 @@ public sealed partial class ReadmeTelemetryTableTests
     [Fact]
     public void ObservabilityTables_NameEveryInstrumentAndSpan_AndNothingElse()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Dotnet.RepositoryRoot, "README.md"));
         var start = readme.IndexOf("## Observability", StringComparison.Ordinal);
         Assert.True(start >= 0, "README.md has no Observability section.");
         var section = readme[start..readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal)];
@@ -27,17 +27,6 @@ public sealed partial class ReadmeTelemetryTableTests
         {
             Assert.Contains($"`{tag}`", section, StringComparison.Ordinal);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Middleware.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Middleware.sln not found above the test output.");
     }
 
     [GeneratedRegex(@"^\| `(?<name>personalization\.[a-z0-9_.]+)` \|", RegexOptions.Multiline)]

@@ -26,9 +26,13 @@ internal sealed class PublishedSample : IAsyncDisposable
     /// <summary>Everything the process wrote so far, for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 
-    public static async Task<PublishedSample> StartAsync(IReadOnlyDictionary<string, string> environment)
+    public static Task<PublishedSample> StartAsync(IReadOnlyDictionary<string, string> environment) =>
+        StartAsync(environment, Published.Value);
+
+    /// <summary>Starts a Storefront published elsewhere (<see cref="PackagedSample"/>: the sample built from the packages).</summary>
+    public static async Task<PublishedSample> StartAsync(IReadOnlyDictionary<string, string> environment, Task<string> published)
     {
-        var info = await StartInfoAsync(environment);
+        var info = StartInfo(await published, environment);
 
         var output = new ConcurrentQueue<string>();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -71,7 +75,7 @@ internal sealed class PublishedSample : IAsyncDisposable
     /// </summary>
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IReadOnlyDictionary<string, string> environment)
     {
-        using var process = Process.Start(await StartInfoAsync(environment))
+        using var process = Process.Start(StartInfo(await Published.Value, environment))
             ?? throw new InvalidOperationException("dotnet did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -110,36 +114,14 @@ internal sealed class PublishedSample : IAsyncDisposable
 
     private static async Task<string> PublishAsync()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Middleware.sln")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Middleware.sln not found above the test assembly.");
-        }
-
         var output = Directory.CreateTempSubdirectory("ssp-storefront-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(output, recursive: true);
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { "publish", Path.Combine(root, "samples", "Storefront"), "-c", "Release", "--no-build", "-o", output },
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var publish = Process.Start(info)!;
-        var stdout = publish.StandardOutput.ReadToEndAsync();
-        var stderr = publish.StandardError.ReadToEndAsync();
-        await publish.WaitForExitAsync();
-        if (publish.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish samples/Storefront failed ({publish.ExitCode}); build the solution in Release first:\n{await stdout}\n{await stderr}");
-        }
-
+        await Dotnet.RunAsync(Dotnet.RepositoryRoot, "publish", Path.Combine(Dotnet.RepositoryRoot, "samples", "Storefront"), "-c", "Release", "--no-build", "-o", output);
         return output;
     }
 
-    private static async Task<ProcessStartInfo> StartInfoAsync(IReadOnlyDictionary<string, string> environment)
+    private static ProcessStartInfo StartInfo(string directory, IReadOnlyDictionary<string, string> environment)
     {
-        var directory = await Published.Value;
         var info = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { Path.Combine(directory, "Storefront.dll") },

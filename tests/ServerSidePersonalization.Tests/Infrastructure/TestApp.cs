@@ -45,11 +45,12 @@ internal sealed class TestApp : IAsyncDisposable
         Action<IServiceCollection>? services = null,
         Action<WebApplication>? beforePersonalization = null,
         Action<WebApplication>? endpoints = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        string? environment = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            EnvironmentName = Environments.Development,
+            EnvironmentName = environment ?? Environments.Development,
             ApplicationName = typeof(TestApp).Assembly.GetName().Name,
             ContentRootPath = EmptyContentRoot.Value,
         });

@@ -47,7 +47,7 @@ public sealed class TrackingEventSerializerTests
 
     [Fact]
     public void Serialize_Conversion_Null() =>
-        Assert.Null(TrackingEventSerializer.Serialize(new TrackingEvent(new Goal(), VisitorIdentity.Anonymous, DateTimeOffset.UnixEpoch)));
+        Assert.Null(TrackingEventSerializer.Serialize(new TrackingEvent(new Goal(), VisitorIdentity.Anonymous, DateTimeOffset.UnixEpoch, attributes: null)));
 
     [Theory]
     [InlineData("not json")]

@@ -61,12 +61,13 @@ public sealed class ExperienceClickTagHelper : TagHelper
 
         var (_, experience) = await ExperienceScope.ResolveAsync(
             context, string.IsNullOrEmpty(Key) ? null : Key, ViewContext, markRendered: true, "a experience-click").ConfigureAwait(false);
-        if (experience is null)
+        var http = ViewContext.HttpContext;
+        if (experience is null || http.Features.Get<IPersonalizationFeature>() is PersonalizationFeature { Previews: not null })
         {
+            // A QA preview's links go straight to their target: no click is reported for a preview.
             return;
         }
 
-        var http = ViewContext.HttpContext;
         var action = string.IsNullOrEmpty(Action) ? null : Action;
         if (action is not null && !ClickAction.IsValid(action))
         {

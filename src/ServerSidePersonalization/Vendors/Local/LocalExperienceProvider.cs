@@ -6,7 +6,7 @@ namespace ServerSidePersonalization.Vendors.Local;
 /// The embedded default provider: answers from <see cref="LocalExperienceStore"/> without I/O, bucketing each user by
 /// a stable hash. A visitor with no id at all (no cookie allowed) gets a random variation for that page view.
 /// </summary>
-internal sealed class LocalExperienceProvider(LocalExperienceStore store) : IExperienceProvider
+internal sealed class LocalExperienceProvider(LocalExperienceStore store) : IExperienceProvider, IExperiencePreviewProvider
 {
     public string Name => LocalExperienceSet.Vendor;
 
@@ -27,5 +27,19 @@ internal sealed class LocalExperienceProvider(LocalExperienceStore store) : IExp
         }
 
         return ValueTask.FromResult(found is null ? ExperienceFetchResult.Empty : new ExperienceFetchResult(found));
+    }
+
+    /// <summary>The variation of the file with that id, enabled or not (QA may look at an experience before it goes live).</summary>
+    public Experience? Preview(string key, string variation)
+    {
+        foreach (var candidate in store.Current.Find(key)?.Variations ?? [])
+        {
+            if (candidate.Id == variation)
+            {
+                return candidate.Experience;
+            }
+        }
+
+        return null;
     }
 }

@@ -33,10 +33,22 @@ internal static partial class PageContextReader
             metadata is null ? null : Data(context, metadata));
     }
 
+    /// <summary>The first language of the header when it is a plain tag; a string only for one that is.</summary>
     private static string? Locale(string acceptLanguage)
     {
-        var first = acceptLanguage.Split(',', 2)[0].Split(';', 2)[0].Trim();
-        return LocaleTag().IsMatch(first) ? first : null;
+        var first = acceptLanguage.AsSpan();
+        if (first.IndexOf(',') is var comma and >= 0)
+        {
+            first = first[..comma];
+        }
+
+        if (first.IndexOf(';') is var semicolon and >= 0)
+        {
+            first = first[..semicolon];
+        }
+
+        first = first.Trim();
+        return LocaleTag().IsMatch(first) ? first.ToString() : null;
     }
 
     private static List<string> Data(HttpContext context, IPageMetadata metadata)

@@ -252,16 +252,20 @@ internal sealed class PersonalizationFeature(
 
     private Task<ExperienceFetchResult>? StartLocked(IEnumerable<string> keys)
     {
-        List<string>? missing = null;
-        foreach (var key in keys)
+        // The first start of an ordinary request with the declared keys (an array, distinct by construction) takes them
+        // as they are; anything else is filtered, and a preview request's list loses the keys its previews answer.
+        IReadOnlyList<string>? missing;
+        if (Previews is null)
         {
-            if (!_fetches.ContainsKey(key) && (missing is null || !missing.Contains(key, StringComparer.Ordinal)))
-            {
-                (missing ??= []).Add(key);
-            }
+            missing = _fetches.Count == 0 && keys is string[] { Length: > 0 } declared ? declared : Missing(keys);
+        }
+        else
+        {
+            var remaining = Missing(keys);
+            missing = remaining is null || StartPreviewsLocked(remaining) == 0 ? null : remaining;
         }
 
-        if (missing is null || (Previews is not null && StartPreviewsLocked(missing) == 0))
+        if (missing is null)
         {
             return null;
         }
@@ -281,12 +285,27 @@ internal sealed class PersonalizationFeature(
             context.Response.OnStarting(static state => ((PersonalizationFeature)state).SetProviderCookies(), this);
         }
 
-        foreach (var key in missing)
+        for (var i = 0; i < missing.Count; i++)
         {
-            _fetches[key] = fetch;
+            _fetches[missing[i]] = fetch;
         }
 
         return fetch;
+    }
+
+    /// <summary>The keys of <paramref name="keys"/> not started yet, each once; null when there are none.</summary>
+    private List<string>? Missing(IEnumerable<string> keys)
+    {
+        List<string>? missing = null;
+        foreach (var key in keys)
+        {
+            if (!_fetches.ContainsKey(key) && (missing is null || !missing.Contains(key, StringComparer.Ordinal)))
+            {
+                (missing ??= []).Add(key);
+            }
+        }
+
+        return missing;
     }
 
     /// <summary>

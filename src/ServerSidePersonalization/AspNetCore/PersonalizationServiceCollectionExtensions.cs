@@ -83,6 +83,7 @@ public static class PersonalizationServiceCollectionExtensions
         AddCache(services);
 
         services.AddDataProtection();
+        services.TryAddSingleton<ClickKeys>();
         services.TryAddSingleton<ClickTokens>();
         services.TryAddSingleton<ExperiencePreviews>();
         services.TryAddSingleton<IExperiencePreviews>(sp => sp.GetRequiredService<ExperiencePreviews>());

@@ -17,29 +17,65 @@ internal static class CacheContext
     /// <summary>Bumped when the entry format changes, so old entries are simply not found.</summary>
     public const string KeyPrefix = "ssp:v2:";
 
+    private const string PageMarker = "\n\u001fpage=";
+
     public static string Hash(string userId, string provider, ExperienceRequest request)
     {
-        var text = new StringBuilder(userId.Length + provider.Length + 64)
-            .Append(provider).Append('\n').Append(userId);
-        foreach (var (name, value) in request.Attributes.Custom.OrderBy(a => a.Key, StringComparer.Ordinal))
+        // The text hashed is provider \n user id, then \n name=value per custom attribute in ordinal order, then
+        // \n\u001fpage=type and \u001f value per page datum; written straight into pooled bytes (every piece is
+        // separated by ASCII, so encoding piece by piece gives the bytes of the whole text).
+        var custom = request.Attributes.Custom;
+        var page = request.Page;
+        var chars = provider.Length + 1 + userId.Length;
+        foreach (var (name, value) in custom)
         {
-            text.Append('\n').Append(name).Append('=').Append(value);
+            chars += 2 + name.Length + value.Length;
         }
 
-        // The page type and data change a provider's answer (recommendations for this product); the URL does not key.
-        if (request.Page.Type is { } type)
+        if (page.Type is { } pageType)
         {
-            text.Append("\n\u001fpage=").Append(type);
-            foreach (var value in request.Page.Data)
+            chars += PageMarker.Length + pageType.Length;
+            foreach (var value in page.Data)
             {
-                text.Append('\u001f').Append(value);
+                chars += 1 + value.Length;
             }
         }
 
-        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(chars));
         try
         {
-            var length = Encoding.UTF8.GetBytes(text.ToString(), bytes);
+            var length = Encoding.UTF8.GetBytes(provider, bytes);
+            bytes[length++] = (byte)'\n';
+            length += Encoding.UTF8.GetBytes(userId, bytes.AsSpan(length));
+            if (custom.Count == 1)
+            {
+                foreach (var (name, value) in custom)
+                {
+                    length = Append(bytes, length, name, value);
+                }
+            }
+            else if (custom.Count > 1)
+            {
+                var sorted = custom.ToArray();
+                Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+                foreach (var (name, value) in sorted)
+                {
+                    length = Append(bytes, length, name, value);
+                }
+            }
+
+            // The page type and data change a provider's answer (recommendations for this product); the URL does not key.
+            if (page.Type is { } type)
+            {
+                length += Encoding.UTF8.GetBytes(PageMarker, bytes.AsSpan(length));
+                length += Encoding.UTF8.GetBytes(type, bytes.AsSpan(length));
+                foreach (var value in page.Data)
+                {
+                    bytes[length++] = 0x1F;
+                    length += Encoding.UTF8.GetBytes(value, bytes.AsSpan(length));
+                }
+            }
+
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(bytes.AsSpan(0, length), hash);
             return Convert.ToHexStringLower(hash[..16]);
@@ -48,6 +84,14 @@ internal static class CacheContext
         {
             ArrayPool<byte>.Shared.Return(bytes);
         }
+    }
+
+    private static int Append(byte[] bytes, int length, string name, string value)
+    {
+        bytes[length++] = (byte)'\n';
+        length += Encoding.UTF8.GetBytes(name, bytes.AsSpan(length));
+        bytes[length++] = (byte)'=';
+        return length + Encoding.UTF8.GetBytes(value, bytes.AsSpan(length));
     }
 
     /// <summary>

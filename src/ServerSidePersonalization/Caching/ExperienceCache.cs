@@ -62,8 +62,10 @@ internal sealed class ExperienceCache : IExperienceSource
         var found = new Dictionary<string, Experience>(request.Keys.Count, StringComparer.Ordinal);
         List<string>? needed = null;
         Dictionary<string, CacheEntry>? stale = null;
-        foreach (var key in request.Keys)
+        var keys = request.Keys;
+        for (var i = 0; i < keys.Count; i++)
         {
+            var key = keys[i];
             if (_l1.Get(CacheContext.EntryKey(ProviderName, context, key)) is { } entry && !entry.IsExpired(now))
             {
                 if (entry.IsFresh(now))

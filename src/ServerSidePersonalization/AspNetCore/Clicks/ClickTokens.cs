@@ -1,68 +1,103 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text.Json;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using ServerSidePersonalization.Experiences;
+using ServerSidePersonalization.Identity;
 using ServerSidePersonalization.Tracking;
 
 namespace ServerSidePersonalization.AspNetCore.Clicks;
 
 /// <summary>
-/// Seals a <see cref="ClickToken"/> into query-string-safe text with ASP.NET Core Data Protection (its own purpose, an
-/// expiry) and opens it again, so a tracked link can neither be forged nor be pointed somewhere else.
+/// Signs a <see cref="ClickToken"/> into short query-string-safe text and verifies it again, so a tracked link can
+/// neither be forged nor be pointed somewhere else. Signed, not encrypted: what a link carries is the visitor's own
+/// attribution, and the owner is carried as keyed hashes. The key comes from the app's Data Protection key ring
+/// (<see cref="ClickKeys"/>), so every instance sharing that ring agrees; expiry is read on the app's <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class ClickTokens
 {
-    /// <summary>
-    /// The Data Protection purpose; a new token format gets a new version so old links fail cleanly. An added optional
-    /// field is not a new format: links sealed before <see cref="ClickToken.Owner"/> existed still open, as links
-    /// anyone may click.
-    /// </summary>
-    public const string Purpose = "ServerSidePersonalization.Clicks.v1";
-
     /// <summary>
     /// The longest token text accepted or handed out: a link must fit the server's request line (Kestrel's default is
     /// 8 KB), and anything longer is refused before any decoding work.
     /// </summary>
     public const int MaxLength = 6144;
 
+    // A link's tokens are kept per experience instance (an L1 entry serves the same one to every page of its user) for
+    // as many links as a page might have; more are minted each time rather than kept.
+    private const int MaxLinksPerExperience = 64;
+
     private static readonly SearchValues<char> Base64UrlAlphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
-    private readonly ITimeLimitedDataProtector _protector;
+    private readonly ClickKeys _keys;
+    private readonly ReportedFields _fields;
+    private readonly TimeProvider _time;
+    private readonly ConditionalWeakTable<Experience, ConcurrentDictionary<Link, Minted>> _minted = [];
 
-    public ClickTokens(IDataProtectionProvider dataProtection, IOptions<PersonalizationOptions> options)
+    public ClickTokens(ClickKeys keys, ReportedFields fields, TimeProvider time, IOptions<PersonalizationOptions> options)
     {
-        ArgumentNullException.ThrowIfNull(dataProtection);
         ArgumentNullException.ThrowIfNull(options);
-        _protector = dataProtection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
+        _keys = keys;
+        _fields = fields;
+        _time = time;
         Options = options.Value.Clicks;
     }
 
     /// <summary>The endpoint's path, allowed hosts and token lifetime.</summary>
     public ClickOptions Options { get; }
 
-    /// <summary>Seals <paramref name="token"/>, valid for <see cref="ClickOptions.TokenLifetime"/>.</summary>
-    public string Protect(ClickToken token)
+    /// <summary>
+    /// The token of a tracked link to <paramref name="target"/> on <paramref name="experience"/>, rendered for
+    /// <paramref name="owner"/>: the one minted for the same experience, link and user before while at least half its
+    /// lifetime remains and its key is still the one to sign with, else a new one. Null when there is no key to sign with.
+    /// </summary>
+    public string? ForLink(Experience experience, string? elementId, string? slotId, string target, VisitorIdentity owner, string? action)
     {
-        // The time-limited protector checks expiry against the system clock, not a TimeProvider, so the expiry is
-        // taken from that same clock: an application clock set elsewhere must not produce links born expired.
-        return Protect(token, DateTimeOffset.UtcNow + Options.TokenLifetime);
+        ArgumentNullException.ThrowIfNull(experience);
+        ArgumentNullException.ThrowIfNull(owner);
+        if (_keys.Signing() is not { } key)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        var links = _minted.GetOrAdd(experience, static _ => new ConcurrentDictionary<Link, Minted>());
+        var link = new Link(elementId, slotId, target, action, owner.VisitorId, owner.CustomerId);
+        if (links.TryGetValue(link, out var minted) && minted.KeyId == key.Id && minted.Expires - now >= Options.TokenLifetime / 2)
+        {
+            return minted.Text;
+        }
+
+        var expires = now + Options.TokenLifetime;
+        var token = ClickToken.Create(experience.Key, experience.Attribution, elementId, slotId, target, owner, action, _fields.From(experience));
+        var text = Sign(token, key, expires);
+        if (links.Count >= MaxLinksPerExperience)
+        {
+            links.Clear();
+        }
+
+        links[link] = new Minted(text, expires, key.Id);
+        return text;
     }
 
-    /// <summary>Seals <paramref name="token"/>, valid until <paramref name="expiration"/>.</summary>
+    /// <summary>Signs <paramref name="token"/>, valid for <see cref="ClickOptions.TokenLifetime"/>.</summary>
+    public string Protect(ClickToken token) => Protect(token, _time.GetUtcNow() + Options.TokenLifetime);
+
+    /// <summary>Signs <paramref name="token"/>, valid until <paramref name="expiration"/>.</summary>
     internal string Protect(ClickToken token, DateTimeOffset expiration)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var json = JsonSerializer.SerializeToUtf8Bytes(token, ClickJsonContext.Default.ClickToken);
-        return Base64Url.EncodeToString(_protector.Protect(json, expiration));
+        var key = _keys.Signing() ?? throw new InvalidOperationException("The Data Protection key ring has no key whose secret can sign click tokens.");
+        return Sign(token, key, expiration);
     }
 
     /// <summary>
-    /// Opens a token; false, never an exception, when it is missing, too long, not base64url, tampered with,
-    /// expired, sealed for another purpose or by another key ring, or does not hold a complete <see cref="ClickToken"/>.
+    /// Verifies a token; false, never an exception, when it is missing, too long, not base64url, truncated, tampered
+    /// with, expired, of another version, signed by another key ring or a revoked key, or does not hold a complete
+    /// <see cref="ClickToken"/>.
     /// </summary>
     public bool TryUnprotect(string? text, [NotNullWhen(true)] out ClickToken? token)
     {
@@ -72,41 +107,68 @@ internal sealed class ClickTokens
             return false;
         }
 
-        // The decoder throws on bad input and skips whitespace and padding; only the alphabet this class writes is
-        // accepted (IsValid also refuses non-zero unused bits), so every change to the text is a different token.
-        if (text.AsSpan().ContainsAnyExcept(Base64UrlAlphabet) || !Base64Url.IsValid(text))
+        // The decoder skips whitespace and padding; only the alphabet this class writes is accepted (IsValid also refuses
+        // non-zero unused bits), so every change to the text is a different token.
+        if (text.AsSpan().ContainsAnyExcept(Base64UrlAlphabet) || !Base64Url.IsValid(text, out var length))
         {
             return false;
         }
 
-        var sealedBytes = Base64Url.DecodeFromChars(text);
-
-        byte[] json;
+        var bytes = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            json = _protector.Unprotect(sealedBytes, out _);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
+            if (Base64Url.DecodeFromChars(text, bytes, out _, out var written) != OperationStatus.Done)
+            {
+                return false;
+            }
 
-        ClickToken? opened;
-        try
-        {
-            opened = JsonSerializer.Deserialize(json, ClickJsonContext.Default.ClickToken);
+            token = Verify(bytes.AsSpan(0, written));
+            return token is not null;
         }
-        catch (JsonException)
+        finally
         {
-            return false;
+            ArrayPool<byte>.Shared.Return(bytes);
         }
-
-        if (opened is null || !opened.IsComplete())
-        {
-            return false;
-        }
-
-        token = opened;
-        return true;
     }
+
+    private ClickToken? Verify(ReadOnlySpan<byte> bytes)
+    {
+        if (!ClickTokenFormat.TryReadHeader(bytes, out var version, out var keyId, out var expiry)
+            || version != ClickTokenFormat.Version
+            || _keys.Verifying(keyId) is not { } key)
+        {
+            return null;
+        }
+
+        var signed = bytes[..^ClickTokenFormat.MacBytes];
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(key.Mac, signed, mac);
+        if (!CryptographicOperations.FixedTimeEquals(mac[..ClickTokenFormat.MacBytes], bytes[^ClickTokenFormat.MacBytes..])
+            || _time.GetUtcNow().ToUnixTimeSeconds() >= expiry)
+        {
+            return null;
+        }
+
+        return ClickTokenFormat.ReadFields(signed[ClickTokenFormat.HeaderBytes..], key.Owner) is { } token && token.IsComplete() ? token : null;
+    }
+
+    private static string Sign(ClickToken token, ClickKey key, DateTimeOffset expiration)
+    {
+        var expiry = (uint)Math.Clamp(expiration.ToUnixTimeSeconds(), 0, uint.MaxValue);
+        var buffer = ArrayPool<byte>.Shared.Rent(ClickTokenFormat.MaxSize(token) + HMACSHA256.HashSizeInBytes);
+        try
+        {
+            var length = ClickTokenFormat.Write(token, key.ShortId, expiry, key.Owner, buffer);
+            HMACSHA256.HashData(key.Mac, buffer.AsSpan(0, length), buffer.AsSpan(length, HMACSHA256.HashSizeInBytes));
+            return Base64Url.EncodeToString(buffer.AsSpan(0, length + ClickTokenFormat.MacBytes));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private readonly record struct Link(string? ElementId, string? SlotId, string Target, string? Action, string? VisitorId, string? CustomerId);
+
+    private sealed record Minted(string Text, DateTimeOffset Expires, Guid KeyId);
 }

@@ -29,4 +29,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3106, EventName = "ExcludedClick", Level = LogLevel.Debug,
         Message = "A click {Method} on experience {ExperienceKey} came from a request that may not be tracked ({Reason}); it was answered but not reported.")]
     public static partial void ExcludedClick(ILogger logger, string experienceKey, string method, string reason);
+
+    // The key's id only: never anything of its secret.
+    [LoggerMessage(EventId = 3107, EventName = "ClickKeyWithoutSecret", Level = LogLevel.Warning,
+        Message = "Data Protection key {KeyId} exports no master secret here, so click tokens are neither signed nor verified with it.")]
+    public static partial void KeyWithoutSecret(ILogger logger, Guid keyId);
 }

@@ -84,10 +84,14 @@ public sealed class ExperienceClickTagHelper : TagHelper
             return;
         }
 
-        // Sealed with the user it is rendered for, so a click by anyone else is not reported as theirs.
-        var owner = http.GetPersonalization().Identity;
-        var fields = http.RequestServices.GetRequiredService<PersonalizationServices>().ReportedFields.From(experience);
-        var token = tokens.Protect(ClickToken.Create(experience.Key, experience.Attribution, ElementId, SlotId, target, owner, action, fields));
+        // Signed with the user it is rendered for, so a click by anyone else is not reported as theirs.
+        var token = tokens.ForLink(experience, ElementId, SlotId, target, http.GetPersonalization().Identity, action);
+        if (token is null)
+        {
+            Untracked(http, experience.Key, "the Data Protection key ring has no key whose secret can sign it");
+            return;
+        }
+
         if (token.Length > ClickTokens.MaxLength)
         {
             Untracked(http, experience.Key, "the tracked link would be too long");

@@ -24,6 +24,8 @@ namespace ServerSidePersonalization.Tests.AspNetCore.Clicks;
 /// </summary>
 public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IClassFixture<ClickEndpointTests.SharedApp>
 {
+    private const string OldPurpose = "ServerSidePersonalization.Clicks.v1";
+
     private const string ClickPath = "/_personalization/click";
 
     /// <summary>
@@ -50,13 +52,15 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
         ["extended by one"] = (sp => Query(Mint(sp, "/landing/hero") + "A"), null),
         ["padded"] = (sp => Query(Mint(sp, "/landing/hero") + "=="), null),
         ["standard base64"] = (sp => Query(Convert.ToBase64String(Base64Url.DecodeFromChars(Mint(sp, "/landing/hero")))), null),
-        ["expired"] = (sp => Query(Tokens(sp).Protect(Token("/landing/hero"), DateTimeOffset.UtcNow.AddSeconds(-1))), null),
-        ["expired a year ago"] = (sp => Query(Tokens(sp).Protect(Token("/landing/hero"), DateTimeOffset.UtcNow.AddYears(-1))), null),
+        ["expired"] = (sp => Query(Tokens(sp).Protect(Token("/landing/hero"), Now(sp).AddSeconds(-1))), null),
+        ["expired a year ago"] = (sp => Query(Tokens(sp).Protect(Token("/landing/hero"), Now(sp).AddYears(-1))), null),
         ["other purpose"] = (sp => Query(Seal(sp.GetRequiredService<IDataProtectionProvider>(), "ServerSidePersonalization.Clicks.v0", TokenJson("/landing/hero"))), null),
         ["same purpose, no expiry"] = (sp => Query(Base64Url.EncodeToString(
-            sp.GetRequiredService<IDataProtectionProvider>().CreateProtector(ClickTokens.Purpose).Protect(TokenJson("/landing/hero")))), null),
-        ["another key ring"] = (_ => Query(Seal(new EphemeralDataProtectionProvider(), ClickTokens.Purpose, TokenJson("/landing/hero"))), null),
-        ["sealed JSON that is not a token"] = (sp => Query(Seal(sp.GetRequiredService<IDataProtectionProvider>(), ClickTokens.Purpose, "{\"u\":\"/x\"}"u8.ToArray())), null),
+            sp.GetRequiredService<IDataProtectionProvider>().CreateProtector(OldPurpose).Protect(TokenJson("/landing/hero")))), null),
+        ["another key ring"] = (_ => Query(Seal(new EphemeralDataProtectionProvider(), OldPurpose, TokenJson("/landing/hero"))), null),
+        ["signed by another key ring"] = (_ => Query(AnotherKeyRing("/landing/hero")), null),
+        ["old Data Protection token of this key ring"] = (sp => Query(Seal(sp.GetRequiredService<IDataProtectionProvider>(), OldPurpose, TokenJson("/landing/hero"))), null),
+        ["sealed JSON that is not a token"] = (sp => Query(Seal(sp.GetRequiredService<IDataProtectionProvider>(), OldPurpose, "{\"u\":\"/x\"}"u8.ToArray())), null),
 
         // Genuine tokens carrying open-redirect targets.
         ["scheme-relative"] = (sp => Query(Mint(sp, "//evil.example")), null),
@@ -227,7 +231,7 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
             "no token" => (ClickPath, new StringContent(string.Empty)),
             "tampered token in the query" => (Query(Tamper(good, 0.5)), new StringContent(string.Empty)),
             "tampered token in the form" => (ClickPath, Form(Tamper(good, 0.5))),
-            "expired token in the form" => (ClickPath, Form(Tokens(services).Protect(Token("/landing/hero"), DateTimeOffset.UtcNow.AddMinutes(-1)))),
+            "expired token in the form" => (ClickPath, Form(Tokens(services).Protect(Token("/landing/hero"), Now(services).AddMinutes(-1)))),
             "open-redirect target in the form" => (ClickPath, Form(Mint(services, "//evil.example"))),
             "token as a text body" => (ClickPath, new StringContent(good)),
             "oversized form" => (ClickPath, new FormUrlEncodedContent([new("t", good), new("pad", new string('x', 100_000))])),
@@ -323,7 +327,7 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
         var logged = Assert.Single(app.Logs.Named("ForeignClick"));
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, logged.Level);
         Assert.Contains("hero", logged.Message, StringComparison.Ordinal);
-        foreach (var id in new[] { owner, other, ClickOwner.Hash(owner), ClickOwner.Hash(other) })
+        foreach (var id in new[] { owner, other, OwnerHash(app.Services, owner), OwnerHash(app.Services, other) })
         {
             Assert.DoesNotContain(id, app.Logs.AllText, StringComparison.Ordinal);
         }
@@ -553,7 +557,25 @@ public sealed class ClickEndpointTests(ClickEndpointTests.SharedApp shared) : IC
         return ClickToken.Create("hero", new ExperienceAttribution("Local", context.RootElement.Clone(), "only"), "cta", null, target, VisitorIdentity.Anonymous);
     }
 
-    private static byte[] TokenJson(string target) => JsonSerializer.SerializeToUtf8Bytes(Token(target), ClickJsonContext.Default.ClickToken);
+    /// <summary>The payload of a version 1 token (JSON sealed by Data Protection); links minted before version 2 fail cleanly.</summary>
+    private static byte[] TokenJson(string target) =>
+        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["k"] = "hero", ["v"] = "Local", ["c"] = new { variant = "only" }, ["vi"] = "only", ["e"] = "cta", ["u"] = target });
+
+    private static DateTimeOffset Now(IServiceProvider services) => services.GetRequiredService<TimeProvider>().GetUtcNow();
+
+    private static string AnotherKeyRing(string target)
+    {
+        using var ring = new TestKeyRing();
+        return ring.Tokens().Protect(Token(target));
+    }
+
+    /// <summary>The owner hash of <paramref name="id"/> under the app's current click key, as hex.</summary>
+    private static string OwnerHash(IServiceProvider services, string id)
+    {
+        var hash = new byte[ClickOwner.HashBytes];
+        ClickOwner.Hash(services.GetRequiredService<ClickKeys>().Signing()!.Owner, id, hash);
+        return Convert.ToHexStringLower(hash);
+    }
 
     private static string Mint(IServiceProvider services, string target) => Tokens(services).Protect(Token(target));
 

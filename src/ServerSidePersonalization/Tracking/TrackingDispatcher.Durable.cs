@@ -42,9 +42,11 @@ internal sealed partial class TrackingDispatcher
                         continue;
                     }
                 }
-                catch (Exception ex) when (!reading.IsCancellationRequested)
+                catch (Exception ex) when (ex is not OperationCanceledException || !reading.IsCancellationRequested)
                 {
                     // Redis down or failing: nothing is lost (unacknowledged entries stay pending); look again later.
+                    // While draining too: an acknowledgement that fails at shutdown leaves its entry pending for another
+                    // instance to claim, and must not fail the host's stop.
                     if (failures.ShouldLog(out var suppressed))
                     {
                         Log.OutboxUnavailable(_logger, name, _options.FlushInterval.TotalSeconds, suppressed, ex);

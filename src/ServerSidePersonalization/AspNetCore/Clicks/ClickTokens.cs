@@ -25,9 +25,11 @@ internal sealed class ClickTokens
     /// </summary>
     public const int MaxLength = 6144;
 
-    // A link's tokens are kept per experience instance (an L1 entry serves the same one to every page of its user) for
-    // as many links as a page might have; more are minted each time rather than kept.
-    private const int MaxLinksPerExperience = 64;
+    // A link's tokens are kept per experience instance: an L1 entry serves the same one to every page of its user, and a
+    // provider may share one instance among many users (the Local provider has one per variation), so the bound is per
+    // (link, user) and generous. Beyond it tokens are minted each time and not kept: clearing the set instead made
+    // every user of a shared instance mint on every page once more users than the bound browsed it.
+    private const int MaxLinksPerExperience = 4096;
 
     private static readonly SearchValues<char> Base64UrlAlphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
@@ -74,12 +76,11 @@ internal sealed class ClickTokens
         var expires = now + Options.TokenLifetime;
         var token = ClickToken.Create(experience.Key, experience.Attribution, elementId, slotId, target, owner, action, _fields.From(experience));
         var text = Sign(token, key, expires);
-        if (links.Count >= MaxLinksPerExperience)
+        if (links.Count < MaxLinksPerExperience || links.ContainsKey(link))
         {
-            links.Clear();
+            links[link] = new Minted(text, expires, key.Id);
         }
 
-        links[link] = new Minted(text, expires, key.Id);
         return text;
     }
 

@@ -203,6 +203,20 @@ public sealed class ClickTokensTests : IDisposable
         Assert.True(ClickOwner.IsOwnedBy(opened.Owner, visitor));
     }
 
+    [Fact]
+    public void ForLink_OneExperienceSharedByAThousandUsers_EachUsersTokenReused()
+    {
+        // The Local provider serves one instance per variation to everyone bucketed into it.
+        var tokens = _ring.Tokens();
+        var experience = Experience();
+        var visitors = Enumerable.Range(0, 1000).Select(i => new VisitorIdentity(null, $"visitor-{i}")).ToList();
+
+        var first = visitors.Select(v => tokens.ForLink(experience, "cta", null, "/sale", v, null)).ToList();
+        var second = visitors.Select(v => tokens.ForLink(experience, "cta", null, "/sale", v, null)).ToList();
+
+        Assert.All(Enumerable.Range(0, visitors.Count), i => Assert.Same(first[i], second[i]));
+    }
+
     [Theory]
     [InlineData("element")]
     [InlineData("slot")]

@@ -15,4 +15,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-dotnet test Middleware.sln --configuration Release "$@"
+# A test host that hangs is stopped after 5 minutes and named (blame), instead of holding CI until its own limit.
+dotnet test Middleware.sln --configuration Release --blame-hang-timeout 5m --blame-hang-dump-type none "$@"

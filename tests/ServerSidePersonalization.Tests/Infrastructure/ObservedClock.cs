@@ -47,6 +47,7 @@ internal sealed class ObservedClock(DateTimeOffset start) : FakeTimeProvider(sta
     public async Task<bool> RunUntilAsync(Func<bool> done, TimeSpan limit)
     {
         var end = GetUtcNow() + limit;
+        var step = TimeSpan.Zero;
         while (!done())
         {
             if (!await Eventually.TrueAsync(() => done() || !_armed.IsEmpty))
@@ -60,13 +61,25 @@ internal sealed class ObservedClock(DateTimeOffset start) : FakeTimeProvider(sta
             }
 
             var next = _armed.Values.Select(a => a.At).DefaultIfEmpty(GetUtcNow()).Min();
-            if (next > end)
+            var now = GetUtcNow();
+            if (next > end || now > end)
             {
                 return false;
             }
 
-            var now = GetUtcNow();
-            Advance(next > now ? next - now : TimeSpan.Zero);
+            if (next > now)
+            {
+                step = TimeSpan.Zero;
+                Advance(next - now);
+            }
+            else
+            {
+                // Due now or earlier and not fired: first a zero advance (a timer due exactly now fires), then steps that
+                // double. A timer armed while another thread moved the clock was recorded earlier than the provider holds
+                // it; without a step this loop would spin at the same instant for ever.
+                Advance(step);
+                step = step == TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : step * 2;
+            }
         }
 
         return true;

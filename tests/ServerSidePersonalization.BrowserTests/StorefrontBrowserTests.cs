@@ -21,7 +21,7 @@ public sealed class StorefrontBrowserTests : IClassFixture<StorefrontServer>, IC
     // tests are about a person's browser, so it says what the headed browser would.
     private static readonly BrowserNewContextOptions PersonContext = new()
     {
-        UserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+        UserAgent = BrowserSession.PersonUserAgent,
     };
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class StorefrontBrowserTests : IClassFixture<StorefrontServer>, IC
         var response = await page.GotoAsync(_server.BaseUrl.ToString());
 
         Assert.Equal(200, response!.Status);
-        Assert.Contains(await page.TextContentAsync("h1"), HeroVariations().Keys);
+        Assert.Contains(await page.TextContentAsync("h1"), _server.HeroTargets().Keys);
         var cookie = Assert.Single(await context.CookiesAsync(), c => c.Name == "ssp_vid");
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
@@ -59,18 +59,6 @@ public sealed class StorefrontBrowserTests : IClassFixture<StorefrontServer>, IC
         await page.ClickAsync("a.cta");
         await page.WaitForLoadStateAsync(LoadState.Load);
 
-        Assert.Equal(HeroVariations()[title!], new Uri(page.Url).AbsolutePath);
-    }
-
-    /// <summary>Each hero title in the sample's experiences file, with the URL its call to action leads to.</summary>
-    private Dictionary<string, string> HeroVariations()
-    {
-        var root = _server.Services.GetRequiredService<IHostEnvironment>().ContentRootPath;
-        using var file = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(root, "experiences.json")));
-        return file.RootElement.GetProperty("experiences").EnumerateArray()
-            .Single(e => e.GetProperty("key").GetString() == "home-hero")
-            .GetProperty("variations").EnumerateArray()
-            .Select(v => v.GetProperty("payload"))
-            .ToDictionary(p => p.GetProperty("Title").GetString()!, p => p.GetProperty("CtaUrl").GetString()!);
+        Assert.Equal(_server.HeroTargets()[title!], new Uri(page.Url).AbsolutePath);
     }
 }

@@ -31,7 +31,7 @@ public sealed class StorefrontJourneyTests : IClassFixture<StorefrontServer>, IC
         await browser.ScreenshotAsync("home");
 
         var shown = await browser.Page.TextContentAsync("h1");
-        Assert.Contains(shown, HeroVariations().Keys);
+        Assert.Contains(shown, _server.HeroTargets().Keys);
         Assert.Contains($"<h1>{WebUtility.HtmlEncode(shown)}</h1>", await response!.TextAsync(), StringComparison.Ordinal);
 
         // The same visitor with scripts off sees the same variation: nothing on the client swaps it in.
@@ -54,7 +54,7 @@ public sealed class StorefrontJourneyTests : IClassFixture<StorefrontServer>, IC
         var title = await browser.Page.TextContentAsync("h1");
         await browser.ScreenshotAsync("home");
 
-        var variation = HeroPayloads().Single(v => v.Payload.GetProperty("Title").GetString() == title).Id;
+        var variation = _server.HeroVariations().Single(v => v.Payload.GetProperty("Title").GetString() == title).Id;
         await browser.Page.GotoAsync(new Uri(_server.BaseUrl, "/_personalization/stats").ToString());
         var clicksBefore = await ClicksAsync(browser.Page, variation);
         await browser.ScreenshotAsync("stats-before");
@@ -64,7 +64,7 @@ public sealed class StorefrontJourneyTests : IClassFixture<StorefrontServer>, IC
         await browser.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await browser.ScreenshotAsync("target");
 
-        Assert.Equal(HeroVariations()[title!], new Uri(browser.Page.Url).AbsolutePath);
+        Assert.Equal(_server.HeroTargets()[title!], new Uri(browser.Page.Url).AbsolutePath);
         var click = Assert.Single(browser.Responses, r => r.Url.AbsolutePath == "/_personalization/click");
         Assert.Equal(302, click.Status);
         Assert.StartsWith("t=", click.Url.Query.TrimStart('?'), StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed class StorefrontJourneyTests : IClassFixture<StorefrontServer>, IC
         Assert.Equal(title, await browser.Page.TextContentAsync("h1"));
         Assert.StartsWith("?pz-preview=", new Uri(browser.Page.Url).Query, StringComparison.Ordinal);
         var cta = await browser.Page.GetAttributeAsync("a.cta", "href");
-        Assert.Equal(HeroVariations()[title], cta);
+        Assert.Equal(_server.HeroTargets()[title], cta);
 
         // The preview link's query on the debug page: the hero's origin is Preview.
         await browser.Page.GotoAsync(new Uri(_server.BaseUrl, "/_personalization/debug" + new Uri(browser.Page.Url).Query + "&keys=home-hero").ToString());
@@ -132,21 +132,5 @@ public sealed class StorefrontJourneyTests : IClassFixture<StorefrontServer>, IC
         var hero = browser.Page.Locator("#experiences tr[data-key='home-hero'] td");
         Assert.Equal("l1", (await hero.Nth(1).TextContentAsync())?.Trim().ToLowerInvariant());
         Assert.True(browser.Errors.Count == 0, string.Join('\n', browser.Errors));
-    }
-
-    /// <summary>Each hero title in the sample's experiences file, with the URL its call to action leads to.</summary>
-    private Dictionary<string, string> HeroVariations() =>
-        HeroPayloads().ToDictionary(v => v.Payload.GetProperty("Title").GetString()!, v => v.Payload.GetProperty("CtaUrl").GetString()!);
-
-    /// <summary>Each variation of home-hero in the sample's experiences file: its id and payload.</summary>
-    private List<(string Id, JsonElement Payload)> HeroPayloads()
-    {
-        var root = _server.Services.GetRequiredService<IHostEnvironment>().ContentRootPath;
-        using var file = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(root, "experiences.json")));
-        return file.RootElement.GetProperty("experiences").EnumerateArray()
-            .Single(e => e.GetProperty("key").GetString() == "home-hero")
-            .GetProperty("variations").EnumerateArray()
-            .Select(v => (v.GetProperty("id").GetString()!, v.GetProperty("payload").Clone()))
-            .ToList();
     }
 }
